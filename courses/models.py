@@ -1,0 +1,228 @@
+"""Catalogue content: Wagtail pages and the theme snippet.
+
+Pages hold editorial content only; learner state (enrolments, progress) lives
+in plain models added by later work, never on pages.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import ModuleBodyBlock, OutcomesBlock
+
+
+class Level(models.TextChoices):
+    FOUNDATION = "foundation", _("Foundation")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class EnrolmentPolicy(models.TextChoices):
+    OPEN = "open", _("Open: students enrol themselves")
+    APPROVAL = "approval", _("Approval: a program manager approves each request")
+    CLOSED = "closed", _("Closed: only program managers enrol students")
+
+
+class Theme(index.Indexed, models.Model):
+    """A subject area of the curriculum, managed as a snippet."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class PublicPage(Page):
+    """A page whose published version is the same for every anonymous visitor.
+
+    Its response is marked so that lms.core's page cache may keep it; signed-in
+    visitors (who may see their own progress later) always get a fresh render.
+    """
+
+    class Meta:
+        abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            response.lms_anonymous_cacheable = True
+        return response
+
+
+class HomePage(PublicPage):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CatalogueIndexPage"]
+    max_count_per_parent = 1
+    template = "courses/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalogue_for_home, course_list_featured
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalogue"] = catalogue_for_home(home=self)
+        context["featured_courses"] = course_list_featured(home=self)
+        return context
+
+
+class CatalogueIndexPage(PublicPage):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["courses.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count_per_parent = 1
+    template = "courses/catalogue_index_page.html"
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalogue_search
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue_search(catalogue=self, params=request.GET))
+        return context
+
+
+class CoursePage(PublicPage):
+    summary = models.TextField(_("summary"), max_length=600, help_text=_("One paragraph shown in the catalogue."))
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    learning_outcomes = StreamField(OutcomesBlock(), verbose_name=_("learning outcomes"), blank=True)
+    audience = models.TextField(_("audience"), blank=True, help_text=_("Who the course is written for."))
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.FOUNDATION)
+    estimated_hours = models.PositiveSmallIntegerField(
+        _("estimated hours"), default=4, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    themes = ParentalManyToManyField(Theme, verbose_name=_("themes"), related_name="courses", blank=True)
+    prerequisites = ParentalManyToManyField(
+        "self", verbose_name=_("prerequisite courses"), symmetrical=False, blank=True, related_name="+"
+    )
+    instructors = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("instructors"),
+        blank=True,
+        related_name="taught_courses",
+        limit_choices_to={"groups__name": "Instructors"},
+        help_text=_("Instructors can edit this course and its modules."),
+    )
+    enrolment_policy = models.CharField(
+        _("enrolment policy"), max_length=20, choices=EnrolmentPolicy.choices, default=EnrolmentPolicy.OPEN
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("learning_outcomes"),
+        FieldPanel("audience"),
+        MultiFieldPanel(
+            [
+                FieldPanel("level"),
+                FieldPanel("estimated_hours"),
+                FieldPanel("language"),
+                FieldPanel("themes"),
+                FieldPanel("prerequisites"),
+            ],
+            heading=_("Catalogue details"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("enrolment_policy", permission="courses.assign_instructors"),
+                FieldPanel("instructors", permission="courses.assign_instructors"),
+            ],
+            heading=_("Enrolment and teaching"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("learning_outcomes"),
+        index.SearchField("audience"),
+        index.FilterField("level"),
+        index.FilterField("language"),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["courses.CatalogueIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+    template = "courses/course_page.html"
+
+    class Meta:
+        verbose_name = _("course")
+        permissions = [("assign_instructors", _("Can assign instructors and set enrolment policy"))]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = course_outline(course=self)
+        context["themes"] = list(self.themes.all())
+        context["prerequisites"] = list(self.prerequisites.live().only("title", "url_path"))
+        return context
+
+    @cached_property
+    def outcomes(self):
+        return [block.value for block in self.learning_outcomes]
+
+
+class ModulePage(PublicPage):
+    body = StreamField(ModuleBodyBlock(), verbose_name=_("body"), blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated reading time (minutes)"), default=20, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    is_required = models.BooleanField(
+        _("required for completion"), default=True, help_text=_("Students must complete it to complete the course.")
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("estimated_minutes"),
+        FieldPanel("is_required"),
+        FieldPanel("body"),
+    ]
+    # Module text is for enrolled students, so only the title is searchable.
+    search_fields = [*Page.search_fields]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+    template = "courses/module_page.html"
+
+    class Meta:
+        verbose_name = _("module")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import module_neighbours
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(module_neighbours(module=self))
+        return context

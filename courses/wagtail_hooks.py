@@ -1,0 +1,30 @@
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import CoursePage, Theme
+from .services import course_instructors_sync
+
+
+class ThemeViewSet(SnippetViewSet):
+    model = Theme
+    icon = "tag"
+    menu_label = _("Themes")
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+register_snippet(ThemeViewSet)
+
+
+def _sync_course_instructors(request, page):
+    # The page here is the editor's object: it holds the instructors just chosen,
+    # whether the change was published or saved as a draft.
+    if isinstance(page, CoursePage):
+        course_instructors_sync(course=page, instructors=list(page.instructors.all()))
+
+
+hooks.register("after_create_page", _sync_course_instructors)
+hooks.register("after_edit_page", _sync_course_instructors)

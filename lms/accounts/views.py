@@ -1,0 +1,128 @@
+import base64
+from io import BytesIO
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+import qrcode
+import qrcode.image.svg
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import services
+from .forms import ProfileForm, SignInForm, SignUpForm, TwoFactorTokenForm
+
+
+def _remember_language(response, user):
+    """The interface follows the profile's language from sign-in on."""
+    if user.preferred_language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        )
+    return response
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return _remember_language(response, form.get_user())
+
+
+class SignOutView(auth_views.LogoutView):
+    template_name = "accounts/signed_out.html"
+
+
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        password = data.pop("password1")
+        data.pop("password2")
+        user = services.user_create(password=password, **data)
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return _remember_language(redirect(settings.LOGIN_REDIRECT_URL), user)
+    return render(request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_profile_update(user=request.user, **{f: form.cleaned_data[f] for f in form.changed_data})
+        messages.success(request, _("Your profile has been saved."))
+        return _remember_language(redirect("accounts:profile"), request.user)
+    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _qr_data_uri(text):
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    buffer = BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Set up (first time) or use the TOTP second factor, then go on to ``next``."""
+    next_url = request.POST.get("next") or request.GET.get("next") or reverse("wagtailadmin_home")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("wagtailadmin_home")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    setting_up = device is None
+    if setting_up:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=request.user, name="authenticator", confirmed=False
+        )
+    form = TwoFactorTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            if setting_up:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(next_url)
+        form.add_error("token", _("That code is not valid. Check the time on your phone and try the newest code."))
+    context = {"form": form, "setting_up": setting_up, "next": next_url}
+    if setting_up:
+        context["qr_code"] = _qr_data_uri(device.config_url)
+        context["secret"] = base64.b32encode(device.bin_key).decode("ascii")
+    return render(request, "accounts/two_factor.html", context, status=400 if form.errors else 200)
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/email/password_reset.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("accounts:password_reset_complete")
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+
+@csrf_exempt  # It only sets a preference cookie; pages served from the anonymous cache carry no token.
+@require_POST
+def language_switch(request):
+    """Remember the chosen interface language and go back where the visitor was."""
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        )
+    return response
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+def minimal(request):
+    """The benchmark's yardstick: the whole middleware stack and nothing else."""
+    from django.http import HttpResponse
+
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -1,0 +1,21 @@
+"""Tests: PostgreSQL and Redis from the environment (`.ci/run` sets them), fast hashing."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY", default="test-only-key")
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+LMS_DEMO_USERS = True
+# Hashing cost is measured in `make bench`; tests need not pay it on every user.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media-test")  # noqa: F405
+# Each test sees a fresh cache; the Celery worker tests set their own broker.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"},
+    "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-r"},
+}
+CELERY_TASK_ALWAYS_EAGER = True
+WAGTAILADMIN_BASE_URL = "http://testserver"

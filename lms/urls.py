@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.urls import include, path
+
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from courses import views as course_views
+from lms.core import views as core_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("lms.accounts.urls")),
+    path("dashboard/", course_views.dashboard, name="dashboard"),
+    path("i18n/language/", core_views.language_switch, name="language_switch"),
+    path("health/live/", core_views.minimal, name="health_live"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "lms.core.views.page_not_found"
+handler500 = "lms.core.views.server_error"
