@@ -14,7 +14,7 @@ class CatalogueFilterForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[("", _("Any language")), *settings.LANGUAGES]
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+    page = forms.IntegerField(label=_("Page number"), required=False, min_value=1, max_value=100_000)
 
     def __init__(self, *args, themes=(), **kwargs):
         super().__init__(*args, **kwargs)

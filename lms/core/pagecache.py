@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 VERSION_KEY = "pagecache:version"
@@ -49,6 +50,7 @@ def fetch(request):
     for name, value in entry["headers"].items():
         response[name] = value
     response["X-Page-Cache"] = "hit"
+    patch_vary_headers(response, ("Cookie",))
     return response
 
 
@@ -72,3 +74,4 @@ def store(request, response) -> None:
         timeout=settings.LMS_PAGE_CACHE_TIMEOUT,
     )
     response["X-Page-Cache"] = "miss"
+    patch_vary_headers(response, ("Cookie",))

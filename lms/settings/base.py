@@ -62,7 +62,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "lms.core.middleware.PreferredLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "lms.core.middleware.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -309,7 +308,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
 }
 
 LMS_CATALOGUE_PAGE_SIZE = 12

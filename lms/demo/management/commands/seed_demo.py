@@ -1,0 +1,227 @@
+"""Load the demo curriculum, its artwork and (in development) the demo users.
+
+Safe to run again: what exists is kept as it is, what is missing is created.
+"""
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from courses.api import CatalogueIndexPage, CoursePage, ModulePage, Theme, course_instructors_sync
+from lms.accounts.api import Role, SponsoringProgram, User, user_roles_set
+from lms.demo import curriculum, images
+
+DEMO_PASSWORD = "pme-demo"  # noqa: S105 - published demo credential, development settings only
+
+THEMES = [
+    ("civil-military-relations", "Civil-military relations", "Democratic civilian control and the military profession."),
+    ("governance-ssr", "Governance and security sector reform", "Accountable, effective and affordable security."),
+    ("doctrine-interoperability", "Doctrine and interoperability", "Working together: doctrine, standards, exercises."),
+    ("export-controls", "Export controls and end-use monitoring", "Responsible transfers of arms and technology."),
+    ("human-rights-accountability", "Human rights and accountability", "Conditionality, vetting and remedies."),
+]
+
+PROGRAMS = [
+    ("imet", "IMET (International Military Education and Training)"),
+    ("national", "National funding"),
+    ("partnership-fund", "Partnership Training Fund"),
+]
+
+# email, given names, family name, native name, country, service, rank, program, language
+STUDENTS = [
+    ("student@example.org", "Elena", "Popescu", "", "RO", "Army", "Major", "imet", "en"),
+    ("layla.haddad@example.org", "Layla", "Haddad", "ليلى حداد", "JO", "Ministry of Defence", "Civilian", "imet", "ar"),
+    ("oksana.kovalenko@example.org", "Oksana", "Kovalenko", "Оксана Коваленко", "UA", "Navy", "Lieutenant Commander", "partnership-fund", "ru"),
+    ("van.an.nguyen@example.org", "Van An", "Nguyen", "Nguyễn Văn An", "VN", "Air Force", "Captain", "national", "en"),
+    ("carlos.mendez@example.org", "Carlos", "Mendez", "Carlos Méndez", "CO", "Army", "Lieutenant Colonel", "imet", "es"),
+    ("kofi.mensah@example.org", "Kofi", "Mensah", "", "GH", "Army", "Captain", "imet", "en"),
+    ("min-jun.kim@example.org", "Min-jun", "Kim", "김민준", "KR", "Navy", "Commander", "national", "en"),
+    ("somchai.wongsakul@example.org", "Somchai", "Wongsakul", "สมชาย วงศ์สกุล", "TH", "Air Force", "Squadron Leader", "partnership-fund", "en"),
+    ("awa.ndiaye@example.org", "Awa", "Ndiaye", "", "SN", "Gendarmerie", "Captain", "imet", "fr"),
+    ("joao.silva@example.org", "Joao", "Silva", "João Silva", "MZ", "Ministry of Interior", "Civilian", "national", "pt"),
+]
+
+STAFF = [
+    ("instructor@example.org", "Grace", "Okafor", Role.INSTRUCTOR, False),
+    ("instructor2@example.org", "Henrik", "Larsen", Role.INSTRUCTOR, False),
+    ("manager@example.org", "Priya", "Raman", Role.PROGRAM_MANAGER, False),
+    ("admin@example.org", "Site", "Administrator", None, True),
+]
+
+# Which demo instructor teaches which course: the first teaches three, not all.
+TEACHING = {
+    "civilian-control": "instructor@example.org",
+    "security-sector-reform": "instructor@example.org",
+    "doctrine-interoperability": "instructor@example.org",
+    "export-controls": "instructor2@example.org",
+    "conditionality-human-rights": "instructor2@example.org",
+}
+
+
+class Command(BaseCommand):
+    help = "Load the demo curriculum (and demo users under development settings). Safe to run twice."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            themes = self._themes()
+            programs = self._programs()
+            users = self._users(programs) if getattr(settings, "LMS_DEMO_USERS", False) else {}
+            created = self._courses(themes, users)
+        self.stdout.write(self.style.SUCCESS(f"Demo curriculum ready ({created} new pages)."))
+        if users:
+            self._print_sign_ins()
+
+    def _themes(self):
+        return {
+            slug: Theme.objects.get_or_create(slug=slug, defaults={"name": name, "description": text})[0]
+            for slug, name, text in THEMES
+        }
+
+    def _programs(self):
+        return {code: SponsoringProgram.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in PROGRAMS}
+
+    def _users(self, programs):
+        users = {}
+        for email, first, last, native, country, service, rank, program, language in STUDENTS:
+            user, created = User.objects.get_or_create(
+                email=email,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "name_native": native,
+                    "country": country,
+                    "service": service,
+                    "rank": rank,
+                    "sponsoring_program": programs[program],
+                    "preferred_language": language,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                user_roles_set(user=user, roles=[Role.STUDENT])
+            users[email] = user
+        for email, first, last, role, is_admin in STAFF:
+            user, created = User.objects.get_or_create(
+                email=email,
+                defaults={"first_name": first, "last_name": last, "is_staff": is_admin, "is_superuser": is_admin},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                if role:
+                    user_roles_set(user=user, roles=[role])
+            users[email] = user
+        return users
+
+    def _image(self, title, data, palette):
+        Image = get_image_model()
+        existing = Image.objects.filter(title=title).first()
+        if existing:
+            return existing
+        image = Image(title=title, description=title)
+        image.file = ImageFile(ContentFile(data), name=f"demo-{abs(hash(title)) % 10**8}.jpg")
+        image.save()
+        return image
+
+    def _document(self, title, data):
+        Document = get_document_model()
+        existing = Document.objects.filter(title=title).first()
+        if existing:
+            return existing
+        document = Document(title=title)
+        document.file.save(f"{title.lower().replace(' ', '-')[:60]}.pdf", ContentFile(data), save=False)
+        document.save()
+        return document
+
+    def _courses(self, themes, users):
+        catalogue = CatalogueIndexPage.objects.first()
+        created = 0
+        courses = {}
+        for index, spec in enumerate(curriculum.load_all()):
+            course = CoursePage.objects.child_of(catalogue).filter(slug=spec.slug).first()
+            if course is None:
+                cover = self._image(
+                    f"Course cover: {spec.title}", images.cover_image(spec.slug, index), index
+                )
+                course = CoursePage(
+                    title=spec.title,
+                    slug=spec.slug,
+                    summary=spec.summary,
+                    audience=spec.audience,
+                    level=spec.level,
+                    estimated_hours=spec.hours,
+                    language=spec.language,
+                    enrolment_policy=spec.policy,
+                    cover_image=cover,
+                    learning_outcomes=[{"type": "outcome", "value": text} for text in spec.outcomes],
+                )
+                catalogue.add_child(instance=course)
+                course.themes.set([themes[spec.theme]])
+                course.prerequisites.set([courses[slug] for slug in spec.prerequisites if slug in courses])
+                instructor = users.get(TEACHING.get(spec.slug, ""))
+                course.instructors.set([instructor] if instructor else [])
+                course.save_revision().publish()
+                created += 1
+            courses[spec.slug] = course
+            if users:
+                course_instructors_sync(course=course)
+            created += self._modules(course, spec, index)
+        return created
+
+    def _modules(self, course, spec, palette):
+        created = 0
+        for number, module_spec in enumerate(spec.modules, start=1):
+            if ModulePage.objects.child_of(course).filter(slug=module_spec.slug).exists():
+                continue
+            figure = self._image(
+                f"Figure: {module_spec.title}", images.module_figure(f"{spec.slug}/{module_spec.slug}", palette), palette
+            )
+            blocks = list(module_spec.blocks)
+            figure_block = {
+                "type": "image",
+                "value": {
+                    "image": figure.pk,
+                    "alt_text": "",
+                    "caption": f"Module {number}: {module_spec.title}",
+                },
+            }
+            blocks.insert(min(2, len(blocks)), figure_block)
+            if number == 1:
+                reading = self._document(
+                    f"Reading: {spec.title}", images.reading_pdf(spec.title, [spec.summary, spec.audience])
+                )
+                blocks.append(
+                    {
+                        "type": "reading",
+                        "value": {"document": reading.pk, "title": f"Course brief: {spec.title}", "note": spec.summary},
+                    }
+                )
+            module = ModulePage(
+                title=module_spec.title,
+                slug=module_spec.slug,
+                estimated_minutes=max(module_spec.minutes, round(module_spec.words / 180)),
+                body=blocks,
+            )
+            course.add_child(instance=module)
+            module.save_revision().publish()
+            created += 1
+        return created
+
+    def _print_sign_ins(self):
+        rows = [
+            ("student", "student@example.org"),
+            ("student (Arabic name)", "layla.haddad@example.org"),
+            ("instructor", "instructor@example.org"),
+            ("program manager", "manager@example.org"),
+            ("administrator", "admin@example.org"),
+        ]
+        self.stdout.write("\nDemo sign-ins (password for all: %s)" % DEMO_PASSWORD)
+        for role, email in rows:
+            self.stdout.write(f"  {role:<24} {email}")
+        self.stdout.write("Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/\n")
