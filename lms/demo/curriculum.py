@@ -114,7 +114,10 @@ def _module_blocks(lines: list[str], where: str) -> tuple[list, int]:
                 raise CurriculumError(f"{where}: a callout needs 'Title | text'")
             kind = {"remember": "important", "discussion": "discussion"}.get(title.strip().lower(), "note")
             blocks.append(
-                {"type": "callout", "value": {"kind": kind, "title": title.strip(), "text": f"<p>{inline(text.strip())}</p>"}}
+                {
+                    "type": "callout",
+                    "value": {"kind": kind, "title": title.strip(), "text": f"<p>{inline(text.strip())}</p>"},
+                }
             )
         elif first.startswith("!terms:"):
             flush()
@@ -138,7 +141,9 @@ def _module_blocks(lines: list[str], where: str) -> tuple[list, int]:
                     break
                 words += sum(len(_plain(line).split()) for line in nxt)
                 body.append(nxt)
-            blocks.append({"type": "case_study", "value": {"title": title, "body": _paragraphs_html(body), "questions": []}})
+            blocks.append(
+                {"type": "case_study", "value": {"title": title, "body": _paragraphs_html(body), "questions": []}}
+            )
         else:
             pending.append(chunk)
         i += 1

@@ -20,7 +20,7 @@ PALETTES = [
 
 
 def _rng(seed: str) -> random.Random:
-    return random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))  # noqa: S311 - art, not secrets
+    return random.Random(int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16))
 
 
 def _blend(a, b, t):

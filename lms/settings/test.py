@@ -1,5 +1,10 @@
 """Tests: PostgreSQL and Redis from the environment (`.ci/run` sets them), fast hashing."""
 
+import os
+
+# Tests always run against PostgreSQL: the machine's own unless DATABASE_URL says otherwise.
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms")
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -17,5 +22,6 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"},
     "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-r"},
 }
-CELERY_TASK_ALWAYS_EAGER = True
+# Eager unless a test starts a real worker (tests/test_celery_worker.py does).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -19,7 +19,11 @@ from lms.demo import curriculum, images
 DEMO_PASSWORD = "pme-demo"  # noqa: S105 - published demo credential, development settings only
 
 THEMES = [
-    ("civil-military-relations", "Civil-military relations", "Democratic civilian control and the military profession."),
+    (
+        "civil-military-relations",
+        "Civil-military relations",
+        "Democratic civilian control and the military profession.",
+    ),
     ("governance-ssr", "Governance and security sector reform", "Accountable, effective and affordable security."),
     ("doctrine-interoperability", "Doctrine and interoperability", "Working together: doctrine, standards, exercises."),
     ("export-controls", "Export controls and end-use monitoring", "Responsible transfers of arms and technology."),
@@ -36,14 +40,54 @@ PROGRAMS = [
 STUDENTS = [
     ("student@example.org", "Elena", "Popescu", "", "RO", "Army", "Major", "imet", "en"),
     ("layla.haddad@example.org", "Layla", "Haddad", "ليلى حداد", "JO", "Ministry of Defence", "Civilian", "imet", "ar"),
-    ("oksana.kovalenko@example.org", "Oksana", "Kovalenko", "Оксана Коваленко", "UA", "Navy", "Lieutenant Commander", "partnership-fund", "ru"),
+    (
+        "oksana.kovalenko@example.org",
+        "Oksana",
+        "Kovalenko",
+        "Оксана Коваленко",
+        "UA",
+        "Navy",
+        "Lieutenant Commander",
+        "partnership-fund",
+        "ru",
+    ),
     ("van.an.nguyen@example.org", "Van An", "Nguyen", "Nguyễn Văn An", "VN", "Air Force", "Captain", "national", "en"),
-    ("carlos.mendez@example.org", "Carlos", "Mendez", "Carlos Méndez", "CO", "Army", "Lieutenant Colonel", "imet", "es"),
+    (
+        "carlos.mendez@example.org",
+        "Carlos",
+        "Mendez",
+        "Carlos Méndez",
+        "CO",
+        "Army",
+        "Lieutenant Colonel",
+        "imet",
+        "es",
+    ),
     ("kofi.mensah@example.org", "Kofi", "Mensah", "", "GH", "Army", "Captain", "imet", "en"),
     ("min-jun.kim@example.org", "Min-jun", "Kim", "김민준", "KR", "Navy", "Commander", "national", "en"),
-    ("somchai.wongsakul@example.org", "Somchai", "Wongsakul", "สมชาย วงศ์สกุล", "TH", "Air Force", "Squadron Leader", "partnership-fund", "en"),
+    (
+        "somchai.wongsakul@example.org",
+        "Somchai",
+        "Wongsakul",
+        "สมชาย วงศ์สกุล",
+        "TH",
+        "Air Force",
+        "Squadron Leader",
+        "partnership-fund",
+        "en",
+    ),
     ("awa.ndiaye@example.org", "Awa", "Ndiaye", "", "SN", "Gendarmerie", "Captain", "imet", "fr"),
-    ("joao.silva@example.org", "Joao", "Silva", "João Silva", "MZ", "Ministry of Interior", "Civilian", "national", "pt"),
+    (
+        "joao.silva@example.org",
+        "Joao",
+        "Silva",
+        "João Silva",
+        "MZ",
+        "Ministry of Interior",
+        "Civilian",
+        "national",
+        "pt",
+    ),
 ]
 
 STAFF = [
@@ -83,7 +127,10 @@ class Command(BaseCommand):
         }
 
     def _programs(self):
-        return {code: SponsoringProgram.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in PROGRAMS}
+        return {
+            code: SponsoringProgram.objects.get_or_create(code=code, defaults={"name": name})[0]
+            for code, name in PROGRAMS
+        }
 
     def _users(self, programs):
         users = {}
@@ -146,9 +193,7 @@ class Command(BaseCommand):
         for index, spec in enumerate(curriculum.load_all()):
             course = CoursePage.objects.child_of(catalogue).filter(slug=spec.slug).first()
             if course is None:
-                cover = self._image(
-                    f"Course cover: {spec.title}", images.cover_image(spec.slug, index), index
-                )
+                cover = self._image(f"Course cover: {spec.title}", images.cover_image(spec.slug, index), index)
                 course = CoursePage(
                     title=spec.title,
                     slug=spec.slug,
@@ -180,7 +225,9 @@ class Command(BaseCommand):
             if ModulePage.objects.child_of(course).filter(slug=module_spec.slug).exists():
                 continue
             figure = self._image(
-                f"Figure: {module_spec.title}", images.module_figure(f"{spec.slug}/{module_spec.slug}", palette), palette
+                f"Figure: {module_spec.title}",
+                images.module_figure(f"{spec.slug}/{module_spec.slug}", palette),
+                palette,
             )
             blocks = list(module_spec.blocks)
             figure_block = {

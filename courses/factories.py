@@ -1,0 +1,89 @@
+"""Factories for catalogue pages, shared by the tests and benchmarks."""
+
+from wagtail.models import Locale, Page, Site
+
+import factory
+from factory.django import DjangoModelFactory
+
+from .models import CatalogueIndexPage, CoursePage, HomePage, ModulePage, Theme
+
+
+def catalogue_get() -> CatalogueIndexPage:
+    """The catalogue page; the site tree is rebuilt when a test flushed it."""
+    catalogue = CatalogueIndexPage.objects.first()
+    if catalogue is not None:
+        return catalogue
+    Locale.objects.get_or_create(language_code="en")
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title="Professional military education online", slug="home"))
+        Site.objects.update_or_create(
+            is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+        )
+    return home.add_child(instance=CatalogueIndexPage(title="Course catalogue", slug="catalogue"))
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class _PageFactory(factory.Factory):
+    """Creates a page below ``parent`` and publishes it unless ``publish=False``."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, parent=None, publish=True, m2m=None, **kwargs):
+        page = model_class(**kwargs)
+        parent.add_child(instance=page)
+        for name, values in (m2m or {}).items():
+            getattr(page, name).set(values)
+        if m2m:
+            page.save()
+        if publish:
+            page.save_revision().publish()
+        else:
+            page.unpublish() if page.live else None
+        return page
+
+
+class CoursePageFactory(_PageFactory):
+    class Meta:
+        model = CoursePage
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    summary = factory.Faker("paragraph", nb_sentences=3)
+    audience = "Officers and officials from partner nations."
+    level = "foundation"
+    language = "en"
+    estimated_hours = 6
+    learning_outcomes = factory.LazyFunction(lambda: [{"type": "outcome", "value": "Explain civilian control."}])
+
+    @classmethod
+    def _create(cls, model_class, parent=None, themes=(), instructors=(), prerequisites=(), **kwargs):
+        m2m = {"themes": list(themes), "instructors": list(instructors), "prerequisites": list(prerequisites)}
+        m2m = {name: values for name, values in m2m.items() if values}
+        return super()._create(model_class, parent=parent or catalogue_get(), m2m=m2m, **kwargs)
+
+
+class ModulePageFactory(_PageFactory):
+    class Meta:
+        model = ModulePage
+
+    title = factory.Sequence(lambda n: f"Module {n}")
+    slug = factory.Sequence(lambda n: f"module-{n}")
+    estimated_minutes = 15
+    body = factory.LazyFunction(
+        lambda: [
+            {"type": "heading", "value": {"text": "Why it matters", "level": "h2"}},
+            {"type": "paragraph", "value": "<p>Civilian control keeps the armed forces accountable.</p>"},
+        ]
+    )

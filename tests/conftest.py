@@ -1,0 +1,87 @@
+"""Shared fixtures. Tests run against PostgreSQL (lms.settings.test refuses anything else)."""
+
+import pytest
+
+from courses.factories import CoursePageFactory, ModulePageFactory, ThemeFactory, catalogue_get
+from lms.accounts.factories import UserFactory
+from lms.accounts.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import caches
+
+    for alias in ("default", "renditions"):
+        caches[alias].clear()
+    yield
+
+
+@pytest.fixture
+def catalogue(db):
+    return catalogue_get()
+
+
+@pytest.fixture
+def theme(db):
+    return ThemeFactory(name="Civil-military relations", slug="civil-military-relations")
+
+
+@pytest.fixture
+def student(db):
+    return UserFactory(email="student@example.org", roles=[Role.STUDENT])
+
+
+@pytest.fixture
+def other_student(db):
+    return UserFactory(email="other.student@example.org", roles=[Role.STUDENT])
+
+
+@pytest.fixture
+def instructor(db):
+    return UserFactory(email="instructor@example.org", roles=[Role.INSTRUCTOR])
+
+
+@pytest.fixture
+def other_instructor(db):
+    return UserFactory(email="other.instructor@example.org", roles=[Role.INSTRUCTOR])
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(email="manager@example.org", roles=[Role.PROGRAM_MANAGER])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="admin@example.org", is_staff=True, is_superuser=True, roles=[])
+
+
+@pytest.fixture
+def course(catalogue, theme, instructor):
+    from courses.services import course_instructors_sync
+
+    course = CoursePageFactory(
+        parent=catalogue, title="Civilian Control", slug="civilian-control", themes=[theme], instructors=[instructor]
+    )
+    course_instructors_sync(course=course)
+    return course
+
+
+@pytest.fixture
+def other_course(catalogue, other_instructor):
+    from courses.services import course_instructors_sync
+
+    course = CoursePageFactory(
+        parent=catalogue,
+        title="Export Controls",
+        slug="export-controls",
+        level="advanced",
+        instructors=[other_instructor],
+    )
+    course_instructors_sync(course=course)
+    return course
+
+
+@pytest.fixture
+def modules(course):
+    return [ModulePageFactory(parent=course, title=f"Part {n}", slug=f"part-{n}") for n in (1, 2, 3)]
