@@ -55,7 +55,7 @@ def cover_image(seed: str, palette_index: int, size=(1200, 675)) -> bytes:
 
 def module_figure(seed: str, palette_index: int, size=(1200, 600)) -> bytes:
     """A module figure: overlapping rings, like actors sharing responsibilities."""
-    dark, mid, accent = PALETTES[palette_index % len(PALETTES)]
+    dark, _mid, accent = PALETTES[palette_index % len(PALETTES)]
     rng = _rng(seed)
     image = Image.new("RGB", size, (246, 244, 238))
     draw = ImageDraw.Draw(image)

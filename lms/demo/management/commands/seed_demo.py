@@ -268,7 +268,7 @@ class Command(BaseCommand):
             ("program manager", "manager@example.org"),
             ("administrator", "admin@example.org"),
         ]
-        self.stdout.write("\nDemo sign-ins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})")
         for role, email in rows:
             self.stdout.write(f"  {role:<24} {email}")
         self.stdout.write("Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/\n")
