@@ -99,13 +99,18 @@ def two_factor(request):
         )
     form = TwoFactorTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _details = device.verify_is_allowed()
+        if not allowed:
+            # django-otp slows guessing down: each wrong code doubles the wait.
+            form.add_error("token", _("Too many wrong codes in a row. Wait a few seconds, then try the newest code."))
+        elif device.verify_token(form.cleaned_data["token"]):
             if setting_up:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             return redirect(next_url)
-        form.add_error("token", _("That code is not valid. Check the time on your phone and try the newest code."))
+        else:
+            form.add_error("token", _("That code is not valid. Check the time on your phone and try the newest code."))
     context = {"form": form, "setting_up": setting_up, "next": next_url}
     if setting_up:
         context["qr_code"] = _qr_data_uri(device.config_url)
