@@ -8,6 +8,7 @@ change; entries of an older version are never served. Any process may bump
 it: with Redis as the cache, every web process sees the change at once.
 """
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -26,7 +27,8 @@ def content_changed() -> None:
 
 
 def _key(request) -> str:
-    return f"pagecache:{get_language()}:{request.get_host()}:{request.get_full_path()}"
+    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"pagecache:{get_language()}:{address}"
 
 
 def request_is_cacheable(request) -> bool:

@@ -1,8 +1,9 @@
-import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.models import Group
 from django.core import mail
+
+import pytest
 
 from lms.accounts.models import User
 from lms.accounts.roles import Role

@@ -1,0 +1,107 @@
+"""Rendering a page costs the same number of queries whatever the size of the catalogue."""
+
+import io
+
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.images import get_image_model
+
+import pytest
+from PIL import Image as PILImage
+
+from courses.factories import CoursePageFactory, ModulePageFactory, ThemeFactory
+from courses.services import page_renditions_warm
+
+pytestmark = pytest.mark.django_db
+
+
+def _image(n):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (64, 48), (n % 255, 90, 140)).save(buffer, "JPEG")
+    image = get_image_model()(title=f"Figure {n}")
+    image.file = ImageFile(ContentFile(buffer.getvalue()), name=f"figure-{n}.jpg")
+    image.save()
+    return image
+
+
+def _build(catalogue, courses, modules, images):
+    themes = [ThemeFactory() for _ in range(3)]
+    first = None
+    for n in range(courses):
+        course = CoursePageFactory(parent=catalogue, themes=themes[: 1 + n % 3], cover_image=_image(n))
+        page_renditions_warm(page_id=course.pk)
+        first = first or course
+    body = [{"type": "paragraph", "value": "<p>Text.</p>"}]
+    body += [
+        {"type": "image", "value": {"image": _image(1000 + i).pk, "alt_text": "", "caption": "c"}}
+        for i in range(images)
+    ]
+    module_pages = [ModulePageFactory(parent=first, body=body) for _ in range(modules)]
+    for module in module_pages:
+        page_renditions_warm(page_id=module.pk)
+    return first, module_pages
+
+
+def _queries(client, url):
+    client.get(url)  # warm process-level caches (site root paths, templates)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.fixture
+def signed_in(client, student):
+    # Signed in, so the anonymous page cache does not answer and the page really renders.
+    client.force_login(student)
+    return client
+
+
+def test_catalogue_queries_do_not_grow_with_courses(signed_in, catalogue, django_db_blocker):
+    _build(catalogue, courses=5, modules=1, images=0)
+    small = _queries(signed_in, "/catalogue/")
+    themes = [ThemeFactory() for _ in range(10)]
+    for n in range(95):
+        CoursePageFactory(parent=catalogue, themes=themes[n % 10 :][:2], cover_image=_image(5000 + n), publish="direct")
+    large = _queries(signed_in, "/catalogue/")
+    assert small == large
+
+
+def test_course_page_queries_do_not_grow_with_modules(signed_in, catalogue):
+    course, modules = _build(catalogue, courses=1, modules=5, images=0)
+    small = _queries(signed_in, course.url)
+    for _ in range(45):
+        ModulePageFactory(parent=course, publish="direct")
+    large = _queries(signed_in, course.url)
+    assert small == large
+
+
+def test_module_page_queries_do_not_grow_with_images_or_modules(signed_in, catalogue):
+    course, modules = _build(catalogue, courses=1, modules=3, images=1)
+    small = _queries(signed_in, modules[1].url)
+    body = [
+        {"type": "image", "value": {"image": _image(9000 + i).pk, "alt_text": "", "caption": ""}} for i in range(30)
+    ]
+    big_module = ModulePageFactory(parent=course, body=body)
+    page_renditions_warm(page_id=big_module.pk)
+    for _ in range(20):
+        ModulePageFactory(parent=course, publish="direct")
+    large = _queries(signed_in, big_module.url)
+    assert small == large
+
+
+def test_first_visit_costs_at_most_twice_a_warm_one(client, catalogue):
+    from django.core.cache import caches
+
+    course, modules = _build(catalogue, courses=1, modules=2, images=4)
+    # Renditions were made at publish time; a cold rendition cache still finds them.
+    caches["renditions"].clear()
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(modules[0].url).status_code == 200
+    caches["default"].clear()  # not served from the anonymous page cache
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(modules[0].url).status_code == 200
+    assert len(cold) <= 2 * len(warm)

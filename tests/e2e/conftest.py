@@ -1,0 +1,141 @@
+"""Browser tests: a real Chromium, driven by Playwright, against pytest-django's live server.
+
+The live server runs in a thread of this process and reads the database through its own
+connection, so these tests are transactional: what a test builds is committed, and the
+database is emptied afterwards. Serialized rollback puts back the migrated rows first (root
+page, home and catalogue pages, default site, locale, root collection, role groups), so each
+test starts from a freshly migrated site and adds what it needs with the app factories.
+"""
+
+import os
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.e2e.support import image_create, module_body, root_collection_ensure
+
+# Playwright's sync API runs an asyncio event loop in the test's thread to talk to the browser.
+# Django sees that loop and refuses ORM calls from the same thread (SynchronousOnlyOperation),
+# although the tests are synchronous and never use a connection from inside the loop.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+MODULE_TITLES = ("Why civilian control matters", "Oversight institutions", "Budgets and accountability")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def _migrated_data_restored_after_session(django_db_setup, django_db_blocker):
+    """Leave the reused test database as migrations made it, not flushed.
+
+    Django empties the database after each transactional test and, with serialized
+    rollback, reloads the migrated rows only at the start of the next one. With
+    ``--reuse-db`` the next pytest session would otherwise start from an empty
+    database and every later test that expects the migrated site tree would fail.
+    """
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+
+                from django.contrib.auth.models import Group
+
+                print(
+                    "RESTORE",
+                    list(Group.objects.values_list("pk", "name")),
+                    [
+                        (o["pk"], o["fields"].get("name"))
+                        for o in __import__("json").loads(contents)
+                        if o["model"] == "auth.group"
+                    ],
+                )
+                connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(autouse=True)
+def _migrated_site(django_db_serialized_rollback, _migrated_data_restored_after_session):
+    """Every browser test starts from the migrated site tree (see the module docstring)."""
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser profile (no cookies) in English whose relative URLs go to the live server."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def curriculum(transactional_db):
+    """Three courses across two themes and two levels; the first has three modules in order."""
+    from courses.factories import CoursePageFactory, ModulePageFactory, ThemeFactory, catalogue_get
+
+    root_collection_ensure()
+    catalogue = catalogue_get()
+    civil = ThemeFactory(name="Civil-military relations", slug="civil-military-relations")
+    doctrine = ThemeFactory(name="Doctrine and interoperability", slug="doctrine-interoperability")
+    course = CoursePageFactory(
+        parent=catalogue,
+        title="Civilian Control of the Armed Forces",
+        slug="civilian-control",
+        level="foundation",
+        themes=[civil],
+        cover_image=image_create("Civilian control cover"),
+    )
+    oversight = CoursePageFactory(
+        parent=catalogue,
+        title="Parliamentary Oversight",
+        slug="parliamentary-oversight",
+        level="advanced",
+        themes=[civil],
+    )
+    coalitions = CoursePageFactory(
+        parent=catalogue,
+        title="Doctrine for Coalitions",
+        slug="doctrine-coalitions",
+        level="foundation",
+        themes=[doctrine],
+    )
+    figure = image_create("Who decides figure", colour=(214, 170, 80))
+    modules = [ModulePageFactory(parent=course, title=MODULE_TITLES[0], slug="part-1", body=module_body(figure))]
+    modules += [
+        ModulePageFactory(parent=course, title=title, slug=f"part-{number}")
+        for number, title in enumerate(MODULE_TITLES[1:], start=2)
+    ]
+    return {
+        "catalogue": catalogue,
+        "course": course,
+        "modules": modules,
+        "oversight": oversight,
+        "coalitions": coalitions,
+        "themes": {"civil": civil, "doctrine": doctrine},
+    }
+
+
+@pytest.fixture
+def student(transactional_db):
+    from lms.accounts.factories import UserFactory
+    from lms.accounts.roles import Role
+
+    # UserFactory gives every user the password "pme-demo".
+    return UserFactory(email="amina.diallo@example.org", first_name="Amina", last_name="Diallo", roles=[Role.STUDENT])

@@ -1,0 +1,104 @@
+"""Helpers shared by the browser tests: the axe-core check and test images."""
+
+import io
+
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+
+from axe_playwright_python.sync_playwright import Axe
+from PIL import Image as PILImage
+
+BLOCKING_IMPACTS = ("serious", "critical")
+
+_axe = Axe()
+
+
+def assert_accessible(page, label: str = "") -> list[dict]:
+    """Run axe-core on the page as it is now; fail on any serious or critical violation.
+
+    Violations of lesser impact are returned and printed (visible with ``pytest -s``),
+    so that they are seen rather than silently accepted.
+    """
+    violations = _axe.run(page).response["violations"]
+    where = label or page.url
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    lesser = [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
+    for violation in lesser:
+        print(f"axe {where}: {violation['id']} ({violation['impact']}) on {_targets(violation)}")
+    assert not blocking, f"axe found serious or critical violations on {where}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    nodes: {_targets(v)}" for v in blocking
+    )
+    return lesser
+
+
+def _targets(violation: dict) -> str:
+    return ", ".join(" ".join(map(str, node["target"])) for node in violation["nodes"])
+
+
+def jpeg_bytes(colour=(22, 52, 84), size=(480, 270)) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def root_collection_ensure():
+    """Images need Wagtail's root collection, which a flushed database no longer has."""
+    from wagtail.models import Collection
+
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+
+def image_create(title: str, colour=(22, 52, 84)):
+    """A Wagtail image made from Pillow bytes; its description is its default alt text."""
+    from wagtail.images import get_image_model
+
+    image = get_image_model()(title=title, description=title)
+    slug = title.lower().replace(" ", "-")
+    image.file = ImageFile(ContentFile(jpeg_bytes(colour)), name=f"e2e-{slug}.jpg")
+    image.save()
+    return image
+
+
+def module_body(image) -> list[dict]:
+    """Raw StreamField data using every text block a module offers, plus an image."""
+    return [
+        {"type": "heading", "value": {"text": "The principle", "level": "h2"}},
+        {
+            "type": "paragraph",
+            "value": "<p>Elected civilians set defence policy; the armed forces carry it out and answer for it.</p>",
+        },
+        {
+            "type": "image",
+            "value": {
+                "image": image.pk,
+                "alt_text": "Parliament, ministry and general staff",
+                "caption": "Who decides",
+            },
+        },
+        {
+            "type": "callout",
+            "value": {
+                "kind": "important",
+                "title": "Remember",
+                "text": "<p>Control is exercised through law, budgets and appointments.</p>",
+            },
+        },
+        {
+            "type": "key_terms",
+            "value": {
+                "title": "",
+                "terms": [
+                    {"term": "Civilian control", "definition": "Subordination of the military to elected authority."},
+                    {"term": "Oversight", "definition": "Scrutiny of defence by parliament and audit bodies."},
+                ],
+            },
+        },
+        {
+            "type": "case_study",
+            "value": {
+                "title": "A defence budget before parliament",
+                "body": "<p>A committee asks the ministry to justify a procurement line item.</p>",
+                "questions": ["What information should the committee receive?"],
+            },
+        },
+    ]

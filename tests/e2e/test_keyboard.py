@@ -1,0 +1,23 @@
+"""Keyboard users can skip the header straight to the content."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("path", ["/", "/catalogue/"])
+def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, curriculum, path):
+    page.goto(path)
+    skip = page.get_by_role("link", name="Skip to main content")
+
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    assert page.url.endswith("#main")
+    # The next Tab continues inside the content, past the header's links.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), "focus left the main content"

@@ -1,0 +1,630 @@
+"""`make bench`: throughput and latency of the LMS under production settings on this machine.
+
+What it does, end to end (about 2-3 minutes, never more than BUDGET_SECONDS):
+
+1. Recreates the PostgreSQL database ``lms_bench`` and flushes Redis db 5 (never
+   the databases the tests use: DATABASE_URL/REDIS_URL from the Makefile are
+   ignored; BENCH_DATABASE_URL/BENCH_REDIS_URL override the bench ones).
+2. Runs ``migrate``, ``collectstatic`` and ``seed_demo`` with
+   ``lms.settings.production``, then adds a bench student, sign-in users and
+   extra courses so that the catalogue holds ~60 courses and paginates.
+3. Starts gunicorn on a free loopback port (worker model: see SERVER_PRESETS).
+4. Measures five pages with wrk (16 connections, 2 threads, a short warm-up,
+   then ~10 s each), anonymous and signed in with a real session cookie.
+5. Measures full sign-ins per second (GET the form, POST the credentials) from
+   several client threads, and times one password hash for reference.
+6. Counts the SQL queries and in-process time of one request to each page.
+
+How to read the output:
+
+* ``req/s`` is throughput over the measured window; ``p50/p95/p99`` are latency
+  percentiles in milliseconds as wrk saw them; ``vs minimal`` is the page's
+  req/s divided by that of ``/health/live/``, the yardstick that runs the whole
+  middleware stack and nothing else. wrk runs on the same two cores as the
+  server, so absolute numbers are modest; the ratios are what the goals use.
+* Each goal gets a ``PASS`` or ``MISS`` line. A MISS is a finding, not a
+  failure: the script exits 0 unless something broke (a page not answering 200,
+  a signed-in page not signed in, a failed sign-in, HTTP errors under load).
+
+Options: ``--server`` chooses a gunicorn preset, ``--duration`` the seconds per
+target, ``--skip-setup`` reuses the bench database from a previous run.
+"""
+
+import argparse
+import dataclasses
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import string
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+PERF_DIR = Path(__file__).resolve().parent
+BASE_DIR = PERF_DIR.parents[1]
+VENV_PYTHON = BASE_DIR / ".venv" / "bin" / "python"
+VENV_BIN = VENV_PYTHON.parent
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+LUA_SCRIPT = PERF_DIR / "report.lua"
+JOBS = PERF_DIR / "django_jobs.py"
+
+sys.path.insert(0, str(PERF_DIR))
+from browser import Browser, SignInError  # noqa: E402
+
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_bench")
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+HOST = "127.0.0.1"
+BUDGET_SECONDS = 290  # the whole run, set-up included, stays under five minutes
+
+# Gunicorn worker models tried on this 2-core machine (see the report in
+# tests/perf/run.py's git history for the figures). The sync workers close the
+# connection after every response, so under wrk's 16 connections they pay a TCP
+# handshake per request and queue connections in the backlog; gthread keeps
+# connections alive and overlaps the Redis/PostgreSQL round trips of one worker.
+# DEFAULT_SERVER is the one that served best here.
+SERVER_PRESETS = {
+    "sync4": {"worker_class": "sync", "workers": 4, "threads": 1},
+    "sync5": {"worker_class": "sync", "workers": 5, "threads": 1},
+    "gthread2x4": {"worker_class": "gthread", "workers": 2, "threads": 4},
+    "gthread3x4": {"worker_class": "gthread", "workers": 3, "threads": 4},
+    "gthread4x2": {"worker_class": "gthread", "workers": 4, "threads": 2},
+}
+DEFAULT_SERVER = "gthread2x4"
+
+WRK_CONNECTIONS = 16
+WRK_THREADS = 2
+MODULE_PATH = "/catalogue/civilian-control/why-civilian-control-matters/"
+COURSE_PATH = "/catalogue/civilian-control/"
+CATALOGUE_COURSES = 60
+SIGN_IN_USERS = 20
+
+ANONYMOUS_GOAL = 0.50  # share of minimal's req/s
+SIGNED_IN_GOAL = 0.20  # share of minimal's req/s
+SIGNED_IN_P95_MS = 50.0
+SIGN_INS_PER_SECOND_GOAL = 20.0
+
+
+class BenchError(Exception):
+    """Something broke: the figures would be meaningless."""
+
+
+class BudgetExceeded(BenchError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    name: str
+    path: str
+    signed_in: bool
+    kind: str  # "yardstick", "anonymous" or "signed in"
+
+
+TARGETS = [
+    Target("minimal /health/live/", "/health/live/", False, "yardstick"),
+    Target("catalogue, anonymous", "/catalogue/", False, "anonymous"),
+    Target("module, anonymous", MODULE_PATH, False, "anonymous"),
+    Target("course, signed in", COURSE_PATH, True, "signed in"),
+    Target("module, signed in", MODULE_PATH, True, "signed in"),
+]
+
+
+@dataclasses.dataclass
+class WrkResult:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    errors: dict
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+# Environment and services -------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def busy_note() -> str:
+    """The 1-minute load average, with a warning when other work competes for the cores."""
+    load = os.getloadavg()[0]
+    note = f"load average {load:.1f} on {os.cpu_count()} CPUs"
+    if load > 0.5:
+        note += " - other processes are busy: expect lower, noisier figures"
+    return note
+
+
+def secret_key() -> str:
+    # No "$": django-environ would read a leading one as a reference to another variable.
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    return "".join(secrets.choice(alphabet) for _ in range(50))
+
+
+def bench_environment(media_root: Path) -> dict:
+    """The environment for every Django process: production settings on plain-http loopback."""
+    env = dict(os.environ)
+    for name in ("DJANGO_SETTINGS_MODULE", "CELERY_RESULT_BACKEND", "CSRF_TRUSTED_ORIGINS", "DEBUG"):
+        env.pop(name, None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        SECRET_KEY=secret_key(),
+        ALLOWED_HOSTS=f"{HOST},localhost",
+        DATABASE_URL=BENCH_DATABASE_URL,
+        REDIS_URL=BENCH_REDIS_URL,
+        CELERY_BROKER_URL=BENCH_REDIS_URL,  # no worker runs: tasks published during seeding just wait
+        # Plain http on loopback: no redirect to https. Cookies stay Secure and
+        # __Host- named; tests/perf/browser.py sends them back explicitly.
+        SECURE_SSL_REDIRECT="False",
+        SECURE_HSTS_SECONDS="0",
+        STAFF_REQUIRE_2FA="False",
+        MEDIA_ROOT=str(media_root),
+        BASE_URL=f"http://{HOST}",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(BASE_DIR),
+    )
+    return env
+
+
+def database_recreate(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parsed = urllib.parse.urlparse(url)
+    name = parsed.path.lstrip("/")
+    if not name.endswith("_bench"):
+        raise BenchError(f"refusing to drop {name!r}: the bench database's name must end in _bench")
+    with psycopg.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username,
+        password=parsed.password,
+        dbname="postgres",
+        autocommit=True,
+        connect_timeout=5,
+    ) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def redis_flush(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url, socket_connect_timeout=5).flushdb()
+
+
+def run_step(title: str, command: list[str], env: dict, timeout: float) -> str:
+    """Run one set-up command; on failure show the end of its output and stop."""
+    started = time.perf_counter()
+    try:
+        completed = subprocess.run(
+            command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise BenchError(f"{title}: still running after {timeout:.0f} s") from exc
+    output = completed.stdout + completed.stderr
+    if completed.returncode != 0:
+        raise BenchError(f"{title} failed (exit {completed.returncode}):\n{output[-3000:]}")
+    log(f"  {title:<42} {time.perf_counter() - started:6.1f} s")
+    return completed.stdout
+
+
+def job_result(stdout: str) -> dict:
+    for line in reversed(stdout.splitlines()):
+        if line.startswith("JOB_RESULT "):
+            return json.loads(line.removeprefix("JOB_RESULT "))
+    raise BenchError(f"no JOB_RESULT line in:\n{stdout[-2000:]}")
+
+
+def set_up_data(env: dict, skip_setup: bool) -> dict:
+    manage = [str(VENV_PYTHON), "manage.py"]
+    if not skip_setup:
+        database_recreate(BENCH_DATABASE_URL)
+        log(f"  {'recreated database':<42} {urllib.parse.urlparse(BENCH_DATABASE_URL).path.lstrip('/')}")
+        run_step("manage.py migrate", [*manage, "migrate", "--noinput"], env, timeout=120)
+        run_step("manage.py collectstatic", [*manage, "collectstatic", "--noinput", "-v0"], env, timeout=120)
+        run_step("manage.py seed_demo", [*manage, "seed_demo"], env, timeout=90)
+    seeded = job_result(
+        run_step(
+            "bench users and extra courses",
+            [str(VENV_PYTHON), str(JOBS), "seed", "--courses", str(CATALOGUE_COURSES), "--users", str(SIGN_IN_USERS)],
+            env,
+            timeout=90,
+        )
+    )
+    log(f"  catalogue: {seeded['courses']} live courses, {seeded['modules']} modules")
+    return seeded
+
+
+# Gunicorn -----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """Gunicorn serving lms.wsgi:application on a free loopback port."""
+
+    def __init__(self, preset: dict, env: dict, log_path: Path):
+        self.preset = preset
+        self.env = env
+        self.log_path = log_path
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def command(self) -> list[str]:
+        return [
+            str(VENV_BIN / "gunicorn"),
+            "lms.wsgi:application",
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--worker-class",
+            self.preset["worker_class"],
+            "--workers",
+            str(self.preset["workers"]),
+            "--threads",
+            str(self.preset["threads"]),
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+            "--no-control-socket",
+            # No --access-logfile: access logging stays off.
+        ]
+
+    def start(self, timeout: float = 45) -> None:
+        self._log_file = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            self.command(),
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a Ctrl-C reaches us, and we stop it cleanly
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                browser = Browser(HOST, self.port, timeout=2)
+                if browser.get("/health/live/").status == 200:
+                    browser.close()
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise BenchError(f"gunicorn did not answer /health/live/ within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # gunicorn's graceful shutdown
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self._log_file.close()
+
+    def log_tail(self, size: int = 3000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-size:]
+        except OSError:
+            return ""
+
+
+# Measuring ----------------------------------------------------------------
+
+
+def parse_wrk(output: str) -> WrkResult:
+    for line in output.splitlines():
+        if line.startswith("WRK_RESULT "):
+            fields = dict(item.split("=", 1) for item in line.split()[1:])
+            values = {name: int(value) for name, value in fields.items()}
+            return WrkResult(
+                requests=values["requests"],
+                seconds=values["duration_us"] / 1e6,
+                p50_ms=values["p50_us"] / 1000,
+                p95_ms=values["p95_us"] / 1000,
+                p99_ms=values["p99_us"] / 1000,
+                max_ms=values["max_us"] / 1000,
+                errors={name[4:]: value for name, value in values.items() if name.startswith("err_")},
+            )
+    raise BenchError(f"no WRK_RESULT line in wrk's output:\n{output[-2000:]}")
+
+
+def wrk(url: str, seconds: float, cookie: str | None) -> WrkResult:
+    command = [
+        WRK,
+        f"-t{WRK_THREADS}",
+        f"-c{WRK_CONNECTIONS}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(LUA_SCRIPT),
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(url)
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=False)
+    if completed.returncode != 0:
+        raise BenchError(f"wrk failed (exit {completed.returncode}): {completed.stderr[-1000:]}")
+    return parse_wrk(completed.stdout)
+
+
+def verify(server: Server, target: Target, cookies: dict[str, str]) -> str:
+    """Fail unless the page answers 200 and is (or is not) signed in; return the page cache state."""
+    browser = Browser(HOST, server.port)
+    try:
+        for _ in range(2):  # the second answer shows whether the anonymous page cache serves it
+            browser.cookies = dict(cookies) if target.signed_in else {}
+            response = browser.get(target.path)
+    finally:
+        browser.close()
+    if response.status != 200:
+        raise BenchError(f"{target.name}: GET {target.path} answered {response.status}")
+    signed_in = "Sign out" in response.text
+    if target.kind == "yardstick":
+        if response.body != b"ok":
+            raise BenchError(f"{target.name}: unexpected body {response.body[:80]!r}")
+    elif signed_in != target.signed_in:
+        state = "signed in" if signed_in else "anonymous"
+        raise BenchError(f"{target.name}: the page was rendered {state}")
+    if target.path == "/catalogue/" and "page=2" not in response.text:
+        raise BenchError("the catalogue does not paginate: fewer courses than expected?")
+    return response.headers.get("X-Page-Cache", "-")
+
+
+def measure_pages(server: Server, cookies: dict[str, str], seconds: float, warmup: float) -> dict[str, WrkResult]:
+    results = {}
+    cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    for target in TARGETS:
+        target_cookie = cookie if target.signed_in else None
+        cache_state = verify(server, target, cookies)
+        wrk(server.url + target.path, warmup, target_cookie)
+        result = wrk(server.url + target.path, seconds, target_cookie)
+        results[target.name] = result
+        log(
+            f"  {target.name:<24} {result.rps:8.1f} req/s  p95 {result.p95_ms:6.1f} ms"
+            f"  (page cache: {cache_state}, {result.requests} requests)"
+        )
+        if result.errors["status"]:
+            raise BenchError(f"{target.name}: {result.errors['status']} responses were not 2xx/3xx under load")
+    return results
+
+
+def measure_sign_ins(server: Server, emails: list[str], password: str, seconds: float, threads: int) -> dict:
+    """Full sign-ins (GET the form, POST the credentials) from ``threads`` clients for ``seconds``."""
+    durations: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        browser = Browser(HOST, server.port)
+        number = index
+        try:
+            while time.monotonic() < deadline:
+                email = emails[number % len(emails)]
+                number += threads
+                browser.cookies.clear()  # each sign-in is a new visitor
+                started = time.perf_counter()
+                try:
+                    browser.sign_in(email, password)
+                except (SignInError, OSError) as exc:
+                    with lock:
+                        failures.append(str(exc))
+                    continue
+                with lock:
+                    durations.append(time.perf_counter() - started)
+        finally:
+            browser.close()
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=client, args=(index,), daemon=True) for index in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=seconds + 30)
+    elapsed = time.perf_counter() - started
+    durations.sort()
+    return {
+        "sign_ins": len(durations),
+        "failures": failures,
+        "seconds": elapsed,
+        "per_second": len(durations) / elapsed,
+        "p50_ms": 1000 * statistics.median(durations) if durations else 0.0,
+        "p95_ms": 1000 * durations[int(0.95 * (len(durations) - 1))] if durations else 0.0,
+        "threads": threads,
+        "users": len(emails),
+    }
+
+
+# Report -------------------------------------------------------------------
+
+
+def print_table(results: dict[str, WrkResult], costs: dict[str, dict]) -> None:
+    minimal = results[TARGETS[0].name].rps
+    log("")
+    header = (
+        f"{'target':<24} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'vs minimal':>11}"
+        f" {'queries':>8} {'in-proc ms':>11}"
+    )
+    log(header)
+    log("-" * len(header))
+    for target in TARGETS:
+        result = results[target.name]
+        cost = costs.get(target.name, {})
+        queries = cost.get("queries", "?")
+        in_process = f"{cost['median_ms']:.1f}" if "median_ms" in cost else "?"
+        log(
+            f"{target.name:<24} {result.rps:8.1f} {result.p50_ms:8.1f} {result.p95_ms:8.1f} {result.p99_ms:8.1f}"
+            f" {result.rps / minimal:10.0%} {queries:>8} {in_process:>11}"
+        )
+    socket_errors = {
+        name: {kind: count for kind, count in result.errors.items() if count}
+        for name, result in results.items()
+        if any(result.errors.values())
+    }
+    if socket_errors:
+        log(f"wrk socket errors (not failures): {socket_errors}")
+    log(
+        "queries and in-proc ms: one request through the Django test client in one process, no HTTP"
+        " (median of 30), after the caches are warm."
+    )
+
+
+def goal_lines(results: dict[str, WrkResult], sign_ins: dict) -> list[tuple[bool, str]]:
+    minimal = results[TARGETS[0].name].rps
+    lines = []
+    for target in TARGETS[1:]:
+        result = results[target.name]
+        ratio = result.rps / minimal
+        if target.kind == "anonymous":
+            met = ratio >= ANONYMOUS_GOAL
+            lines.append((met, f"{target.name}: {ratio:.0%} of minimal's req/s (goal >= {ANONYMOUS_GOAL:.0%})"))
+        else:
+            met = ratio >= SIGNED_IN_GOAL and result.p95_ms < SIGNED_IN_P95_MS
+            lines.append(
+                (
+                    met,
+                    f"{target.name}: {ratio:.0%} of minimal's req/s (goal >= {SIGNED_IN_GOAL:.0%}),"
+                    f" p95 {result.p95_ms:.1f} ms (goal < {SIGNED_IN_P95_MS:.0f} ms)",
+                )
+            )
+    rate = sign_ins["per_second"]
+    lines.append(
+        (rate >= SIGN_INS_PER_SECOND_GOAL, f"sign-ins: {rate:.1f}/s (goal >= {SIGN_INS_PER_SECOND_GOAL:.0f}/s)")
+    )
+    return lines
+
+
+# Main ---------------------------------------------------------------------
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--server", choices=sorted(SERVER_PRESETS), default=DEFAULT_SERVER, help="gunicorn preset")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per target")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per target")
+    parser.add_argument("--sign-in-threads", type=int, default=6, help="concurrent clients signing in")
+    parser.add_argument("--skip-setup", action="store_true", help="reuse lms_bench as a previous run left it")
+    return parser.parse_args()
+
+
+def on_alarm(signum, frame):
+    raise BudgetExceeded(f"the benchmark ran over its budget of {BUDGET_SECONDS} s")
+
+
+def main() -> int:
+    if Path(sys.prefix).resolve() != VENV_PYTHON.parents[1].resolve() and VENV_PYTHON.exists():
+        # psycopg and redis come from the project's venv: run again with its Python.
+        os.execv(VENV_PYTHON, [str(VENV_PYTHON), *sys.argv])  # noqa: S606
+    args = parse_args()
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(BUDGET_SECONDS)
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="lms-bench-"))
+    env = bench_environment(workdir / "media")
+    password = secrets.token_urlsafe(16)
+    env["BENCH_PASSWORD"] = password
+    preset = SERVER_PRESETS[args.server]
+    server = None
+    try:
+        log(f"Set-up (database {BENCH_DATABASE_URL}, Redis {BENCH_REDIS_URL}, lms.settings.production)")
+        redis_flush(BENCH_REDIS_URL)
+        seeded = set_up_data(env, args.skip_setup)
+        hashes = job_result(run_step("password hash timing", [str(VENV_PYTHON), str(JOBS), "hashes"], env, 60))
+
+        server = Server(preset, env, workdir / "gunicorn.log")
+        log(
+            f"\nServer: gunicorn {preset['worker_class']}, {preset['workers']} workers x {preset['threads']} threads"
+            f" ({args.server}) on {server.url}; {busy_note()}"
+        )
+        server.start()
+        browser = Browser(HOST, server.port)
+        browser.sign_in(seeded["student"], password)
+        browser.close()
+        cookies = dict(browser.cookies)
+        log(f"  signed in as {seeded['student']} (cookies: {', '.join(browser.cookies)})")
+
+        wrk_shape = f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS}"
+        log(f"\nPages ({wrk_shape}): warm-up {args.warmup:.0f} s, then {args.duration:.0f} s each")
+        results = measure_pages(server, cookies, args.duration, args.warmup)
+
+        users = seeded["sign_in_users"]
+        log(f"\nSign-ins: {args.sign_in_threads} client threads, {len(users)} users, {args.duration:.0f} s")
+        sign_ins = measure_sign_ins(server, users, password, args.duration, args.sign_in_threads)
+        server.stop()
+
+        costs_stdout = run_step(
+            "queries and in-process time",
+            [str(VENV_PYTHON), str(JOBS), "costs", *[f"{t.name}|{int(t.signed_in)}|{t.path}" for t in TARGETS]],
+            env,
+            60,
+        )
+        costs = {row["name"]: row for row in job_result(costs_stdout)["targets"]}
+    except (BenchError, SignInError) as exc:
+        log(f"\nBENCHMARK BROKEN: {exc}")
+        if server is not None:
+            log(f"--- gunicorn log (end) ---\n{server.log_tail()}")
+        return 1
+    finally:
+        signal.alarm(0)
+        if server is not None:
+            server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print_table(results, costs)
+    log(
+        f"\nsign-ins: {sign_ins['sign_ins']} in {sign_ins['seconds']:.1f} s = {sign_ins['per_second']:.1f}/s"
+        f" ({sign_ins['threads']} threads, {sign_ins['users']} users), p50 {sign_ins['p50_ms']:.0f} ms,"
+        f" p95 {sign_ins['p95_ms']:.0f} ms, failures {len(sign_ins['failures'])}"
+    )
+    params = ", ".join(f"{name}={value}" for name, value in hashes["configured_params"].items())
+    log(
+        f"one password hash: {hashes['configured_ms']:.1f} ms with {hashes['configured'].rsplit('.', 1)[-1]}"
+        f" ({params}; verify {hashes['configured_verify_ms']:.1f} ms)"
+        f" vs {hashes['pbkdf2_ms']:.1f} ms with Django's default PBKDF2 ({hashes['pbkdf2_iterations']} iterations)"
+    )
+
+    log("\nGoals")
+    for met, text in goal_lines(results, sign_ins):
+        log(f"  {'PASS' if met else 'MISS'}  {text}")
+    log(f"\nTotal time {time.monotonic() - started:.0f} s")
+    if sign_ins["failures"]:
+        log(f"\nBENCHMARK BROKEN: {len(sign_ins['failures'])} sign-ins failed, e.g. {sign_ins['failures'][0]}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
