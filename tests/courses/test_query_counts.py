@@ -71,7 +71,7 @@ def test_catalogue_queries_do_not_grow_with_courses(signed_in, catalogue, django
 
 
 def test_course_page_queries_do_not_grow_with_modules(signed_in, catalogue):
-    course, modules = _build(catalogue, courses=1, modules=5, images=0)
+    course, _modules = _build(catalogue, courses=1, modules=5, images=0)
     small = _queries(signed_in, course.url)
     for _ in range(45):
         ModulePageFactory(parent=course, publish="direct")
@@ -96,7 +96,7 @@ def test_module_page_queries_do_not_grow_with_images_or_modules(signed_in, catal
 def test_first_visit_costs_at_most_twice_a_warm_one(client, catalogue):
     from django.core.cache import caches
 
-    course, modules = _build(catalogue, courses=1, modules=2, images=4)
+    _course, modules = _build(catalogue, courses=1, modules=2, images=4)
     # Renditions were made at publish time; a cold rendition cache still finds them.
     caches["renditions"].clear()
     with CaptureQueriesContext(connection) as cold:
