@@ -5,7 +5,7 @@ import django.test.testcases as tc
 
 orig_td = tc.TransactionTestCase._fixture_teardown
 def ft(self):
-    print("TEARDOWN flush start")
+    from django.db import connections; print("TEARDOWN flush start", self.serialized_rollback, [ (a, hasattr(connections[a], "_test_serialized_contents")) for a in self._databases_names(include_mirrors=False)], id(connections["default"]))
     r = orig_td(self)
     print("TEARDOWN flush end")
     return r
@@ -18,4 +18,6 @@ def created(sender, instance, created, raw, **kw):
 post_save.connect(created, sender=Group, weak=False)
 
 def test_a(page, curriculum):
+    from django.db import connections
+    print("IN TEST", id(connections["default"]), hasattr(connections["default"], "_test_serialized_contents"))
     page.goto("/")
