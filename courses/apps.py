@@ -11,7 +11,9 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from . import signals
 
-        post_migrate.connect(_ensure_permissions, sender=self)
+        # Every app's post_migrate, not only ours: permissions of apps listed after
+        # this one exist only once their own post_migrate has run.
+        post_migrate.connect(_ensure_permissions, dispatch_uid="courses_ensure_permissions")
         signals.connect()
 
 

@@ -35,15 +35,27 @@ def worker(tmp_path):
         "TEST_EMAIL_FILE_PATH": str(tmp_path),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool=solo", "-Q", queue, "-l", "warning",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lms",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
         env=env,
         cwd=settings.BASE_DIR,
     )
     saved = dict(celery_app.conf)
-    celery_app.conf.update(
-        task_always_eager=False, broker_url=broker, result_backend=broker, task_default_queue=queue
-    )
+    celery_app.conf.update(task_always_eager=False, broker_url=broker, result_backend=broker, task_default_queue=queue)
     try:
         yield tmp_path
     finally:

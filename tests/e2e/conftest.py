@@ -32,46 +32,44 @@ MODULE_TITLES = ("Why civilian control matters", "Oversight institutions", "Budg
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _migrated_snapshot(django_db_setup, django_db_blocker):
+    """The migrated rows pytest-django serialized at set-up; put back when the session ends.
+
+    Django empties the database after each transactional test and, with serialized
+    rollback, reloads these rows only at the start of the next such test. With
+    ``--reuse-db`` the next pytest session would otherwise find an empty database,
+    and every test expecting the migrated site tree would fail.
+    """
+    from django.db import connections
+
+    snapshot = {
+        connection.alias: connection._test_serialized_contents
+        for connection in connections.all()
+        if hasattr(connection, "_test_serialized_contents")
+    }
+    yield snapshot
+    with django_db_blocker.unblock():
+        for alias, contents in snapshot.items():
+            connections[alias].creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def browser(_migrated_snapshot):
     with sync_playwright() as playwright:
+        # Starting Playwright's sync API switches this thread into another context, and
+        # Django keeps its connection objects per context: the ones the tests now get are
+        # new, without the snapshot that serialized rollback reads. Hand it over.
+        from django.db import connections
+
+        for alias, contents in _migrated_snapshot.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def _migrated_data_restored_after_session(django_db_setup, django_db_blocker):
-    """Leave the reused test database as migrations made it, not flushed.
-
-    Django empties the database after each transactional test and, with serialized
-    rollback, reloads the migrated rows only at the start of the next one. With
-    ``--reuse-db`` the next pytest session would otherwise start from an empty
-    database and every later test that expects the migrated site tree would fail.
-    """
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-
-                from django.contrib.auth.models import Group
-
-                print(
-                    "RESTORE",
-                    list(Group.objects.values_list("pk", "name")),
-                    [
-                        (o["pk"], o["fields"].get("name"))
-                        for o in __import__("json").loads(contents)
-                        if o["model"] == "auth.group"
-                    ],
-                )
-                connection.creation.deserialize_db_from_string(contents)
-
-
 @pytest.fixture(autouse=True)
-def _migrated_site(django_db_serialized_rollback, _migrated_data_restored_after_session):
+def _migrated_site(browser, django_db_serialized_rollback):
     """Every browser test starts from the migrated site tree (see the module docstring)."""
 
 

@@ -22,8 +22,9 @@ def test_language_switcher_arabic_mirrors_layout_and_switches_back(page, curricu
     width = page.viewport_size["width"]
     assert brand.bounding_box()["x"] < width / 2, "the brand should start on the left in English"
 
-    page.get_by_label("Language").select_option(label="العربية")
-    page.locator("form.language-switch").get_by_role("button", name="Change").click()
+    switcher = page.locator("form.language-switch")
+    switcher.get_by_label("Language").select_option(label="العربية")
+    switcher.get_by_role("button", name="Change").click()
     expect(html).to_have_attribute("lang", "ar")
     expect(html).to_have_attribute("dir", "rtl")
     # The switcher brings the visitor back to the page they were on.

@@ -31,7 +31,7 @@ def twelve_courses(transactional_db):
 
 def test_catalogue_first_load_is_under_budget_without_images(page, twelve_courses):
     responses = []
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))
     page.goto("/catalogue/", wait_until="load")
     expect(page.locator(".results .card")).to_have_count(12)
     expect(page.locator(".results .card__image")).to_have_count(12)

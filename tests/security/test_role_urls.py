@@ -1,0 +1,92 @@
+"""Every URL, for every role, with the answer each must get.
+
+Later work adds its URLs to ROUTES. LOGIN means a redirect to the sign-in page;
+DENIED means the admin refused (Wagtail redirects with a message, or 403).
+"""
+
+import pytest
+
+from courses.factories import ModulePageFactory
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, DENIED, AWAY = "ok", "login", "denied", "away"
+ROLES = ("anonymous", "student", "other_student", "instructor", "other_instructor", "manager", "admin")
+
+# url template: expected answer per role, in ROLES order.
+ROUTES = {
+    "/": (OK, OK, OK, OK, OK, OK, OK),
+    "/catalogue/": (OK, OK, OK, OK, OK, OK, OK),
+    "/catalogue/?q=control&level=foundation": (OK, OK, OK, OK, OK, OK, OK),
+    "{course}": (OK, OK, OK, OK, OK, OK, OK),
+    "{module}": (OK, OK, OK, OK, OK, OK, OK),
+    "/health/live/": (OK, OK, OK, OK, OK, OK, OK),
+    "/accounts/login/": (OK, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    "/accounts/signup/": (OK, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    "/accounts/password-reset/": (OK, OK, OK, OK, OK, OK, OK),
+    "/accounts/profile/": (LOGIN, OK, OK, OK, OK, OK, OK),
+    "/accounts/two-factor/": (LOGIN, OK, OK, OK, OK, OK, OK),
+    "/dashboard/": (LOGIN, OK, OK, OK, OK, OK, OK),
+    "/admin/": (LOGIN, DENIED, DENIED, OK, OK, OK, OK),
+    "/admin/pages/{course_id}/": (LOGIN, DENIED, DENIED, OK, DENIED, DENIED, OK),
+    "/admin/pages/{course_id}/edit/": (LOGIN, DENIED, DENIED, OK, DENIED, DENIED, OK),
+    "/admin/pages/{module_id}/edit/": (LOGIN, DENIED, DENIED, OK, DENIED, DENIED, OK),
+    "/admin/pages/add/courses/modulepage/{course_id}/": (LOGIN, DENIED, DENIED, OK, DENIED, DENIED, OK),
+    "/admin/pages/{course_id}/delete/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
+    "/admin/pages/{catalogue_id}/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
+    "/admin/snippets/courses/theme/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
+    "/admin/users/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
+    "/admin/groups/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
+    "/admin/images/": (LOGIN, DENIED, DENIED, OK, OK, DENIED, OK),
+}
+
+
+def _outcome(response):
+    if response.status_code == 200:
+        return OK
+    if response.status_code == 403:
+        return DENIED
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith("/accounts/login/"):
+            return LOGIN
+        if location.startswith("/admin/") or location.startswith("/accounts/login/?next=/admin"):
+            return DENIED
+        return AWAY
+    return f"status {response.status_code}"
+
+
+@pytest.fixture
+def people(student, other_student, instructor, other_instructor, manager, admin_user):
+    return {
+        "anonymous": None,
+        "student": student,
+        "other_student": other_student,
+        "instructor": instructor,
+        "other_instructor": other_instructor,
+        "manager": manager,
+        "admin": admin_user,
+    }
+
+
+def test_every_url_answers_every_role_as_expected(client, people, catalogue, course, other_course):
+    module = ModulePageFactory(parent=course, title="Part 1", slug="part-1")
+    values = {
+        "course": course.url,
+        "module": module.url,
+        "course_id": course.pk,
+        "module_id": module.pk,
+        "catalogue_id": catalogue.pk,
+    }
+    mismatches = []
+    for role in ROLES:
+        client.logout()
+        if people[role] is not None:
+            client.force_login(people[role])
+        for template, expected in ROUTES.items():
+            url = template.format(**values)
+            got = _outcome(client.get(url))
+            want = expected[ROLES.index(role)]
+            if got != want:
+                mismatches.append(f"{role:17} {url:50} expected {want}, got {got}")
+    assert not mismatches, "\n" + "\n".join(mismatches)
