@@ -6,9 +6,10 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.db import connection
+
+import pytest
 
 from lms import celery_app
 from lms.accounts.factories import UserFactory

@@ -2,13 +2,14 @@
 
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image as PILImage
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
+
+import pytest
+from PIL import Image as PILImage
 
 pytestmark = pytest.mark.django_db
 
