@@ -47,7 +47,7 @@ def test_catalogue_walk_from_home_to_module_and_between_modules(page, curriculum
 
     outline.first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(MODULE_TITLES[0])
-    expect(page.locator(".module .eyebrow")).to_have_text("Module 1 of 3")
+    expect(page.locator(".module > header .eyebrow")).to_have_text("Module 1 of 3")
     prose = page.locator(".prose")
     expect(prose.get_by_role("heading", name="The principle")).to_be_visible()
     expect(prose.locator(".callout")).to_contain_text("Remember")
@@ -62,7 +62,7 @@ def test_catalogue_walk_from_home_to_module_and_between_modules(page, curriculum
 
     page.get_by_role("link", name=re.compile(r"^Next module")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(MODULE_TITLES[1])
-    expect(page.locator(".module .eyebrow")).to_have_text("Module 2 of 3")
+    expect(page.locator(".module > header .eyebrow")).to_have_text("Module 2 of 3")
     assert_accessible(page, "module 2")
 
     page.get_by_role("link", name=re.compile(r"^Previous module")).click()
