@@ -1,11 +1,12 @@
 """The courses app's public entry point."""
 
-from .models import CatalogueIndexPage, CoursePage, EnrolmentPolicy, HomePage, Level, ModulePage, Theme
+from .models import CatalogueIndexPage, Cohort, CoursePage, EnrolmentPolicy, HomePage, Level, ModulePage, Theme
 from .selectors import course_list_for_instructor, course_list_live, course_outline
 from .services import course_instructors_sync, page_renditions_warm
 
 __all__ = [
     "CatalogueIndexPage",
+    "Cohort",
     "CoursePage",
     "EnrolmentPolicy",
     "HomePage",

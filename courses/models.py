@@ -16,6 +16,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from lms.accounts.api import SponsoringProgram, TimeStampedModel
+
 from .blocks import ModuleBodyBlock, OutcomesBlock
 
 
@@ -226,3 +228,56 @@ class ModulePage(PublicPage):
         context = super().get_context(request, *args, **kwargs)
         context.update(module_neighbours(module=self))
         return context
+
+
+class Cohort(TimeStampedModel):
+    """An intake of a course: the students who take it together, with dates and places."""
+
+    course = models.ForeignKey(CoursePage, verbose_name=_("course"), on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(_("name"), max_length=150, help_text=_("For example “2027 spring intake”."))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    sponsoring_program = models.ForeignKey(
+        SponsoringProgram,
+        verbose_name=_("sponsoring program"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Places in the cohort; empty for no limit.")
+    )
+
+    panels = [
+        FieldPanel("course"),
+        FieldPanel("name"),
+        FieldPanel("starts_on"),
+        FieldPanel("ends_on"),
+        FieldPanel("sponsoring_program"),
+        FieldPanel("capacity"),
+    ]
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "name"], name="courses_cohort_unique_name_per_course"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="courses_cohort_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gt=0),
+                name="courses_cohort_capacity_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.course.title}: {self.name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A cohort cannot end before it starts.")})

@@ -20,7 +20,16 @@ INSTRUCTOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_p
 def course_roles_permissions_ensure() -> None:
     """Give the roles their catalogue permissions (run after every migrate)."""
     groups = role_groups_ensure()
-    group_permissions_grant(group=groups[Role.PROGRAM_MANAGER], permissions=["courses.assign_instructors"])
+    group_permissions_grant(
+        group=groups[Role.PROGRAM_MANAGER],
+        permissions=[
+            "courses.assign_instructors",
+            "courses.add_cohort",
+            "courses.change_cohort",
+            "courses.delete_cohort",
+            "courses.view_cohort",
+        ],
+    )
     root_collection = Collection.get_first_root_node()
     if root_collection is None:
         return

@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import CoursePage, Theme
+from .models import Cohort, CoursePage, Theme
 from .services import course_instructors_sync
 
 
@@ -16,7 +16,18 @@ class ThemeViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+class CohortViewSet(SnippetViewSet):
+    model = Cohort
+    icon = "group"
+    menu_label = _("Cohorts")
+    list_display = ["name", "course", "starts_on", "ends_on", "sponsoring_program", "capacity"]
+    list_filter = ["sponsoring_program"]
+    search_fields = ["name"]
+    ordering = ["-starts_on"]
+
+
 register_snippet(ThemeViewSet)
+register_snippet(CohortViewSet)
 
 
 def _sync_course_instructors(request, page):

@@ -5,7 +5,7 @@ from django.utils.html import strip_tags
 
 import pytest
 
-from courses.models import CoursePage, ModulePage
+from courses.models import Cohort, CoursePage, ModulePage
 from lms.accounts.models import User
 from lms.accounts.roles import Role
 
@@ -35,9 +35,21 @@ def test_seed_demo_builds_five_substantive_courses(seeded):
 
 
 def test_seed_demo_is_safe_to_run_twice(seeded):
-    counts = (CoursePage.objects.count(), ModulePage.objects.count(), User.objects.count())
+    counts = (CoursePage.objects.count(), ModulePage.objects.count(), User.objects.count(), Cohort.objects.count())
     call_command("seed_demo", verbosity=0)
-    assert (CoursePage.objects.count(), ModulePage.objects.count(), User.objects.count()) == counts
+    assert (
+        CoursePage.objects.count(),
+        ModulePage.objects.count(),
+        User.objects.count(),
+        Cohort.objects.count(),
+    ) == counts
+
+
+def test_seed_demo_opens_a_cohort_for_every_course(seeded):
+    for course in CoursePage.objects.all():
+        cohort = Cohort.objects.get(course=course)
+        assert cohort.ends_on > cohort.starts_on
+        assert cohort.capacity == 30
 
 
 def test_seed_demo_creates_the_demo_sign_ins_for_each_role(seeded):

@@ -10,7 +10,7 @@ from tests.e2e.support import assert_accessible
 pytestmark = pytest.mark.browser
 
 
-def test_sign_in_student_lands_on_dashboard(page, student, curriculum):
+def test_sign_in_student_lands_on_dashboard(page, student, site_tree):
     page.goto("/accounts/login/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     assert_accessible(page, "sign-in")
@@ -28,7 +28,7 @@ def test_sign_in_student_lands_on_dashboard(page, student, curriculum):
     assert_accessible(page, "dashboard")
 
 
-def test_sign_in_wrong_password_announces_error(page, student):
+def test_sign_in_wrong_password_announces_error(page, student, site_tree):
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill("amina.diallo@example.org")
     page.get_by_label("Password").fill("not-the-password")
@@ -43,7 +43,7 @@ def test_sign_in_wrong_password_announces_error(page, student):
     assert_accessible(page, "sign-in with an error")
 
 
-def test_sign_up_new_student_lands_on_dashboard(page, curriculum):
+def test_sign_up_new_student_lands_on_dashboard(page, site_tree):
     page.goto("/accounts/signup/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
     assert_accessible(page, "sign-up")

@@ -8,7 +8,7 @@ from tests.e2e.support import assert_accessible
 pytestmark = pytest.mark.browser
 
 
-def test_not_found_page_is_styled_and_accessible(page, curriculum):
+def test_not_found_page_is_styled_and_accessible(page, site_tree):
     response = page.goto("/catalogue/no-such-course/")
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")

@@ -6,9 +6,8 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("path", ["/", "/catalogue/"])
-def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, curriculum, path):
-    page.goto(path)
+def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, site_tree):
+    page.goto("/catalogue/")
     skip = page.get_by_role("link", name="Skip to main content")
 
     page.keyboard.press("Tab")

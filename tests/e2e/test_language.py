@@ -14,7 +14,7 @@ def _switch_language(page, code):
     switcher.locator("button[type=submit]").click()
 
 
-def test_language_switcher_arabic_mirrors_layout_and_switches_back(page, curriculum):
+def test_language_switcher_arabic_mirrors_layout_and_switches_back(page, site_tree):
     page.goto("/catalogue/")
     html = page.locator("html")
     expect(html).to_have_attribute("dir", "ltr")

@@ -1,5 +1,7 @@
 """The catalogue stays light for students on slow connections."""
 
+from django.db import transaction
+
 import pytest
 from playwright.sync_api import expect
 
@@ -14,19 +16,20 @@ BUDGET_BYTES = 150_000
 def twelve_courses(transactional_db):
     from courses.factories import CoursePageFactory, ThemeFactory, catalogue_get
 
-    root_collection_ensure()
-    catalogue = catalogue_get()
-    theme = ThemeFactory(name="Governance and security sector reform", slug="governance-ssr")
-    return [
-        CoursePageFactory(
-            parent=catalogue,
-            title=f"Security cooperation course {n}",
-            slug=f"security-cooperation-{n}",
-            themes=[theme],
-            cover_image=image_create(f"Cover {n}", colour=(20 * n, 52, 84)),
-        )
-        for n in range(1, 13)
-    ]
+    with transaction.atomic():
+        root_collection_ensure()
+        catalogue = catalogue_get()
+        theme = ThemeFactory(name="Governance and security sector reform", slug="governance-ssr")
+        return [
+            CoursePageFactory(
+                parent=catalogue,
+                title=f"Security cooperation course {n}",
+                slug=f"security-cooperation-{n}",
+                themes=[theme],
+                cover_image=image_create(f"Cover {n}", colour=(20 * n, 52, 84)),
+            )
+            for n in range(1, 13)
+        ]
 
 
 def test_catalogue_first_load_is_under_budget_without_images(page, twelve_courses):

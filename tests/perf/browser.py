@@ -78,7 +78,9 @@ class Browser:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Referer": referer}
         return self.request("POST", path, body=body, headers=headers)
 
-    def sign_in(self, email: str, password: str, login_path: str = "/accounts/login/") -> Response:
+    def sign_in(
+        self, email: str, password: str, login_path: str = "/accounts/login/", success_path: str = "/dashboard/"
+    ) -> Response:
         """GET the form (CSRF cookie and token), POST the credentials; raise unless signed in."""
         form = self.get(login_path)
         if form.status != 200:
@@ -90,6 +92,8 @@ class Browser:
         response = self.post_form(login_path, fields, referer=self.origin + login_path)
         if response.status != 302 or SESSION_COOKIE not in self.cookies:
             raise SignInError(f"POST {login_path} for {email} answered {response.status} without a session cookie")
+        if not response.headers.get("Location", "").endswith(success_path):
+            raise SignInError(f"POST {login_path} for {email} redirected to {response.headers.get('Location')}")
         return response
 
 

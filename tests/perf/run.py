@@ -10,7 +10,8 @@ What it does, end to end (about 2-3 minutes, never more than BUDGET_SECONDS):
    extra courses so that the catalogue holds ~60 courses and paginates.
 3. Starts gunicorn on a free loopback port (worker model: see SERVER_PRESETS).
 4. Measures five pages with wrk (16 connections, 2 threads, a short warm-up,
-   then ~10 s each), anonymous and signed in with a real session cookie.
+   then ~10 s each), anonymous and signed in with a real session cookie; the
+   signed-in pages again with 2 connections (latency with little queueing).
 5. Measures full sign-ins per second (GET the form, POST the credentials) from
    several client threads, and times one password hash for reference.
 6. Counts the SQL queries and in-process time of one request to each page.
@@ -22,6 +23,12 @@ How to read the output:
   req/s divided by that of ``/health/live/``, the yardstick that runs the whole
   middleware stack and nothing else. wrk runs on the same two cores as the
   server, so absolute numbers are modest; the ratios are what the goals use.
+  Other work on the machine skews everything: the load average is printed.
+* wrk keeps 16 requests in flight, so mean latency = 16 / req/s (Little's law):
+  a page's p95 can only be under 50 ms when it serves more than 320 req/s.
+  The light-load lines show the latency of a page when little is queued.
+* ``queries`` and ``in-proc ms`` come from one process calling the page through
+  Django's test client (no HTTP): the cost of the page itself.
 * Each goal gets a ``PASS`` or ``MISS`` line. A MISS is a finding, not a
   failure: the script exits 0 unless something broke (a page not answering 200,
   a signed-in page not signed in, a failed sign-in, HTTP errors under load).
@@ -573,6 +580,9 @@ def on_alarm(signum, frame):
 
 
 def main() -> int:
+    if not Path(WRK).exists():
+        log("wrk is missing: apt-get install wrk")
+        return 1
     if Path(sys.prefix).resolve() != VENV_PYTHON.parents[1].resolve() and VENV_PYTHON.exists():
         # psycopg and redis come from the project's venv: run again with its Python.
         os.execv(VENV_PYTHON, [str(VENV_PYTHON), *sys.argv])  # noqa: S606

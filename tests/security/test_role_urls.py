@@ -35,6 +35,8 @@ ROUTES = {
     "/admin/pages/{course_id}/delete/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
     "/admin/pages/{catalogue_id}/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
     "/admin/snippets/courses/theme/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
+    "/admin/snippets/courses/cohort/": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
+    "/admin/snippets/courses/cohort/add/": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
     "/admin/users/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
     "/admin/groups/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
     "/admin/images/": (LOGIN, DENIED, DENIED, OK, OK, DENIED, OK),

@@ -3,6 +3,8 @@
 Safe to run again: what exists is kept as it is, what is missing is created.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
@@ -12,7 +14,7 @@ from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from courses.api import CatalogueIndexPage, CoursePage, ModulePage, Theme, course_instructors_sync
+from courses.api import CatalogueIndexPage, Cohort, CoursePage, ModulePage, Theme, course_instructors_sync
 from lms.accounts.api import Role, SponsoringProgram, User, user_roles_set
 from lms.demo import curriculum, images
 
@@ -116,6 +118,7 @@ class Command(BaseCommand):
             programs = self._programs()
             users = self._users(programs) if getattr(settings, "LMS_DEMO_USERS", False) else {}
             created = self._courses(themes, users)
+            self._cohorts(programs)
         self.stdout.write(self.style.SUCCESS(f"Demo curriculum ready ({created} new pages)."))
         if users:
             self._print_sign_ins()
@@ -218,6 +221,24 @@ class Command(BaseCommand):
                 course_instructors_sync(course=course)
             created += self._modules(course, spec, index)
         return created
+
+    def _cohorts(self, programs):
+        """One intake per course, starting on the first Monday of next month, twelve weeks long."""
+        today = datetime.date.today()
+        first_of_next = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        starts = first_of_next + datetime.timedelta(days=(7 - first_of_next.weekday()) % 7)
+        sponsors = [programs["imet"], programs["partnership-fund"], None]
+        for index, course in enumerate(CoursePage.objects.order_by("path")):
+            Cohort.objects.get_or_create(
+                course=course,
+                name=f"{starts:%Y} {starts:%B} intake",
+                defaults={
+                    "starts_on": starts,
+                    "ends_on": starts + datetime.timedelta(weeks=12),
+                    "sponsoring_program": sponsors[index % len(sponsors)],
+                    "capacity": 30,
+                },
+            )
 
     def _modules(self, course, spec, palette):
         created = 0
