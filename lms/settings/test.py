@@ -1,6 +1,7 @@
 """Tests: PostgreSQL and Redis from the environment (`.ci/run` sets them), fast hashing."""
 
 import os
+import tempfile
 
 # Tests always run against PostgreSQL: the machine's own unless DATABASE_URL says otherwise.
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms")
@@ -21,7 +22,8 @@ if env("TEST_EMAIL_FILE_PATH", default=""):
     EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH")
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media-test")  # noqa: F405
+# Uploaded files of a test run go to a temporary folder, never into the checkout.
+MEDIA_ROOT = env("MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="lms-test-media-")
 # Each test sees a fresh cache; the Celery worker tests set their own broker.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"},

@@ -7,19 +7,12 @@ page, home and catalogue pages, default site, locale, root collection, role grou
 test starts from a freshly migrated site and adds what it needs with the app factories.
 """
 
-import os
-
 from django.db import transaction
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.support import image_create, module_body, root_collection_ensure
-
-# Playwright's sync API runs an asyncio event loop in the test's thread to talk to the browser.
-# Django sees that loop and refuses ORM calls from the same thread (SynchronousOnlyOperation),
-# although the tests are synchronous and never use a connection from inside the loop.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.e2e.support import MODULE_TITLES, image_create, module_body, root_collection_ensure
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,7 +23,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-MODULE_TITLES = ("Why civilian control matters", "Oversight institutions", "Budgets and accountability")
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +49,12 @@ def _migrated_snapshot(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def browser(_migrated_snapshot):
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        # Playwright's sync API drives the browser from an asyncio event loop that it runs in
+        # the test's own thread. Django sees the loop and refuses ORM calls from that thread
+        # (SynchronousOnlyOperation), though the tests and factories are plain synchronous
+        # code that never touches a connection from inside the loop.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         # Starting Playwright's sync API switches this thread into another context, and
         # Django keeps its connection objects per context: the ones the tests now get are
         # new, without the snapshot that serialized rollback reads. Hand it over.

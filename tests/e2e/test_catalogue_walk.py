@@ -5,8 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MODULE_TITLES
-from tests.e2e.support import assert_accessible
+from tests.e2e.support import MODULE_TITLES, assert_accessible
 
 pytestmark = pytest.mark.browser
 
