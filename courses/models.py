@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from lms.accounts.api import SponsoringProgram, TimeStampedModel
+from lms.accounts.api import Role, SponsoringProgram, TimeStampedModel
 
 from .blocks import ModuleBodyBlock, OutcomesBlock
 
@@ -136,7 +136,7 @@ class CoursePage(PublicPage):
         verbose_name=_("instructors"),
         blank=True,
         related_name="taught_courses",
-        limit_choices_to={"groups__name": "Instructors"},
+        limit_choices_to={"groups__name": Role.INSTRUCTOR.value},
         help_text=_("Instructors can edit this course and its modules."),
     )
     enrolment_policy = models.CharField(

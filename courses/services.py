@@ -41,8 +41,12 @@ def course_roles_permissions_ensure() -> None:
             )
 
 
+def _course_group_name_for_id(course_id: int) -> str:
+    return f"Course {course_id} instructors"
+
+
 def _course_group_name(course: Page) -> str:
-    return f"Course {course.pk} instructors"
+    return _course_group_name_for_id(course.pk)
 
 
 @transaction.atomic
@@ -63,6 +67,11 @@ def course_instructors_sync(*, course: CoursePage, instructors=None) -> Group:
     wanted = list(instructors if instructors is not None else course.instructors.all())
     group.user_set.set(wanted)
     return group
+
+
+def course_instructors_group_delete(*, course_id: int) -> None:
+    """A deleted course leaves no permission group behind."""
+    Group.objects.filter(name=_course_group_name_for_id(course_id)).delete()
 
 
 def page_rendition_specs(page) -> list[tuple[object, tuple[str, ...]]]:

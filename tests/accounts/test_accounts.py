@@ -95,6 +95,16 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(client,
     assert client.get("/dashboard/").status_code == 302
 
 
+def test_varying_the_case_of_the_email_does_not_escape_the_lock_out(client, student, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        email = "".join(c.upper() if (n >> i) & 1 else c for i, c in enumerate(student.email))
+        client.post("/accounts/login/", {"username": email, "password": "wrong"}, REMOTE_ADDR=f"10.0.1.{n}")
+    response = client.post(
+        "/accounts/login/", {"username": student.email, "password": "pme-demo"}, REMOTE_ADDR="10.0.2.1"
+    )
+    assert response.status_code == 429
+
+
 def test_repeated_failures_from_one_address_lock_that_address(client, student, other_student, settings):
     for n in range(settings.AXES_FAILURE_LIMIT):
         client.post("/accounts/login/", {"username": f"nobody{n}@example.org", "password": "x"}, REMOTE_ADDR="10.9.9.9")

@@ -121,3 +121,12 @@ def test_administrator_sees_the_assignment_fields(client, admin_user, course):
     page = client.get(f"/admin/pages/{course.pk}/edit/")
     assert 'name="instructors"' in page.text
     assert 'name="enrolment_policy"' in page.text
+
+
+def test_deleting_a_course_removes_its_instructor_group(course):
+    from django.contrib.auth.models import Group
+
+    name = f"Course {course.pk} instructors"
+    assert Group.objects.filter(name=name).exists()
+    course.delete()
+    assert not Group.objects.filter(name=name).exists()

@@ -4,6 +4,7 @@ Safe to run again: what exists is kept as it is, what is missing is created.
 """
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -175,7 +176,7 @@ class Command(BaseCommand):
         if existing:
             return existing
         image = Image(title=title, description=title)
-        image.file = ImageFile(ContentFile(data), name=f"demo-{abs(hash(title)) % 10**8}.jpg")
+        image.file = ImageFile(ContentFile(data), name=f"demo-{hashlib.sha256(title.encode()).hexdigest()[:12]}.jpg")
         image.save()
         return image
 
