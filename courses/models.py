@@ -7,7 +7,7 @@ in plain models added by later work, never on pages.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -67,6 +67,13 @@ class PublicPage(Page):
         if not request.user.is_authenticated:
             response.lms_anonymous_cacheable = True
         return response
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Templates cache the page's content (not the per-user header) until
+        # content changes; a preview must always show the unsaved revision.
+        context["cache_content"] = not getattr(request, "is_preview", False)
+        return context
 
 
 class HomePage(PublicPage):
@@ -188,9 +195,10 @@ class CoursePage(PublicPage):
         from .selectors import course_outline
 
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = course_outline(course=self)
-        context["themes"] = list(self.themes.all())
-        context["prerequisites"] = list(self.prerequisites.live().only("title", "url_path"))
+        # Lazy: evaluated only when the cached content has to be rendered again.
+        context["modules"] = SimpleLazyObject(lambda: course_outline(course=self))
+        context["themes"] = SimpleLazyObject(lambda: list(self.themes.all()))
+        context["prerequisites"] = SimpleLazyObject(lambda: list(self.prerequisites.live().only("title", "url_path")))
         return context
 
     @cached_property
@@ -223,10 +231,10 @@ class ModulePage(PublicPage):
         verbose_name = _("module")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import module_neighbours
+        from .selectors import ModuleNavigation
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(module_neighbours(module=self))
+        context["nav"] = ModuleNavigation(self)
         return context
 
 

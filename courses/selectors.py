@@ -7,6 +7,7 @@ catalogue (tests/courses/test_query_counts.py holds them to it).
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from .forms import CatalogueFilterForm
@@ -116,6 +117,26 @@ def course_outline(*, course) -> list[ModulePage]:
     for number, module in enumerate(modules, start=1):
         module.number = number
     return modules
+
+
+class ModuleNavigation:
+    """Where a module stands in its course, worked out only when a template asks.
+
+    Module pages cache their content; on a cache hit nothing here is queried.
+    """
+
+    def __init__(self, module):
+        self.module = module
+
+    @cached_property
+    def _data(self):
+        return module_neighbours(module=self.module)
+
+    course = property(lambda self: self._data["course"])
+    modules = property(lambda self: self._data["modules"])
+    module_number = property(lambda self: self._data["module_number"])
+    previous_module = property(lambda self: self._data["previous_module"])
+    next_module = property(lambda self: self._data["next_module"])
 
 
 def module_neighbours(*, module) -> dict:

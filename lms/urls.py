@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as course_views
+from lms.core import routing
 from lms.core import views as core_views
 
 urlpatterns = [
@@ -22,7 +23,12 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Pages are served by Wagtail's view with a cached route (lms.core.routing);
+# Wagtail's own patterns stay behind it for password-protected pages.
+urlpatterns += [
+    re_path(r"^((?:[\w\-]+/)*)$", routing.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]
 
 handler404 = "lms.core.views.page_not_found"
 handler500 = "lms.core.views.server_error"

@@ -22,8 +22,26 @@ VERSION_KEY = "pagecache:version"
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 
 
+# Addresses that never serve a cacheable page: no cache round trip for them.
+UNCACHED_PREFIXES = ("/admin/", "/accounts/", "/dashboard/", "/health/", "/i18n/", "/static/", "/media/", "/documents/")
+
+
 def content_changed() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def current_version(request=None) -> str:
+    """The content version, read once per request (and created when missing)."""
+    version = getattr(request, "_pagecache_version", None)
+    if version is None:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            if not cache.add(VERSION_KEY, version, timeout=None):
+                version = cache.get(VERSION_KEY)
+        if request is not None:
+            request._pagecache_version = version
+    return version
 
 
 def _key(request) -> str:
@@ -36,6 +54,7 @@ def request_is_cacheable(request) -> bool:
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and not request.path_info.startswith(UNCACHED_PREFIXES)
     )
 
 
@@ -45,8 +64,9 @@ def fetch(request):
     found = cache.get_many([VERSION_KEY, key])
     entry = found.get(key)
     version = found.get(VERSION_KEY)
-    if entry is None or version is None or entry["version"] != version:
+    if version is not None:
         request._pagecache_version = version
+    if entry is None or version is None or entry["version"] != version:
         return None
     response = HttpResponse(entry["content"], status=200)
     for name, value in entry["headers"].items():
@@ -64,11 +84,7 @@ def store(request, response) -> None:
         return
     if getattr(request, "_csp_nonce", None):  # a nonce must never be served twice
         return
-    version = getattr(request, "_pagecache_version", None)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY)
+    version = current_version(request)
     headers = {name: response[name] for name in KEPT_HEADERS if name in response}
     cache.set(
         _key(request),

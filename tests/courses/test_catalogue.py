@@ -90,11 +90,13 @@ def test_course_page_names_its_prerequisites(client, catalogue, course):
 
 def test_module_page_links_to_previous_and_next_modules(client, modules):
     first, second, third = (client.get(m.url) for m in modules)
-    assert first.context["previous_module"] is None
-    assert first.context["next_module"].pk == modules[1].pk
-    assert second.context["previous_module"].pk == modules[0].pk
-    assert second.context["next_module"].pk == modules[2].pk
-    assert third.context["next_module"] is None
+    assert first.context["nav"].previous_module is None
+    assert first.context["nav"].next_module.pk == modules[1].pk
+    assert second.context["nav"].previous_module.pk == modules[0].pk
+    assert second.context["nav"].next_module.pk == modules[2].pk
+    assert third.context["nav"].next_module is None
+    assert f'rel="next" href="{modules[2].url}"' in second.text
+    assert f'rel="prev" href="{modules[0].url}"' in second.text
     assert "Back to the course" in third.text
     assert "Module 2 of 3" in second.text
 

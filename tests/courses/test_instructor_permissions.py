@@ -130,3 +130,15 @@ def test_deleting_a_course_removes_its_instructor_group(course):
     assert Group.objects.filter(name=name).exists()
     course.delete()
     assert not Group.objects.filter(name=name).exists()
+
+
+def test_preview_shows_the_unsaved_draft_not_the_cached_page(client, instructor, module):
+    client.force_login(instructor)
+    client.get(module.url)  # the live content is now cached
+    preview_url = f"/admin/pages/{module.pk}/edit/preview/"
+    response = client.post(preview_url, _module_form("Draft title in preview"))
+    assert response.json()["is_valid"] is True
+    preview = client.get(preview_url)
+    assert "Draft title in preview" in preview.text
+    assert "Revised text." in preview.text
+    assert "Draft title in preview" not in client.get(module.url).text

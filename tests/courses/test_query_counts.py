@@ -2,6 +2,7 @@
 
 import io
 
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import connection
@@ -46,7 +47,9 @@ def _build(catalogue, courses, modules, images):
 
 
 def _queries(client, url):
-    client.get(url)  # warm process-level caches (site root paths, templates)
+    """Queries of a full render: routes and content fragments are not cached."""
+    client.get(url)  # warm process-level caches (content types, templates)
+    caches["default"].clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
@@ -94,8 +97,6 @@ def test_module_page_queries_do_not_grow_with_images_or_modules(signed_in, catal
 
 
 def test_first_visit_costs_at_most_twice_a_warm_one(client, catalogue):
-    from django.core.cache import caches
-
     _course, modules = _build(catalogue, courses=1, modules=2, images=4)
     # Renditions were made at publish time; a cold rendition cache still finds them.
     caches["renditions"].clear()
@@ -105,3 +106,21 @@ def test_first_visit_costs_at_most_twice_a_warm_one(client, catalogue):
     with CaptureQueriesContext(connection) as warm:
         assert client.get(modules[0].url).status_code == 200
     assert len(cold) <= 2 * len(warm)
+
+
+def test_signed_in_pages_reuse_cached_routes_and_content(signed_in, catalogue):
+    course, modules = _build(catalogue, courses=1, modules=3, images=2)
+    for url in (course.url, modules[1].url):
+        signed_in.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = signed_in.get(url)
+        assert "Sign out" in response.text
+        # The user, the page itself and its view restrictions: nothing grows with content.
+        assert len(captured) <= 4, [q["sql"] for q in captured]
+
+
+def test_content_fragments_follow_publishing(signed_in, course, modules):
+    assert "Part 2" in signed_in.get(modules[0].url).text
+    ModulePageFactory(parent=course, title="Part 4, added later")
+    assert "Part 4, added later" in signed_in.get(modules[0].url).text
+    assert "Part 4, added later" in signed_in.get(course.url).text
