@@ -21,7 +21,7 @@ How to read the output:
 * ``req/s`` is throughput over the measured window; ``p50/p95/p99`` are latency
   percentiles in milliseconds as wrk saw them; ``vs minimal`` is the page's
   req/s divided by that of ``/health/live/``, the yardstick that runs the whole
-  middleware stack and nothing else. wrk runs on the same two cores as the
+  middleware stack and nothing else (measured first and last; the mean counts). wrk runs on the same two cores as the
   server, so absolute numbers are modest; the ratios are what the goals use.
   Other work on the machine skews everything: the load average is printed.
 * wrk keeps 16 requests in flight, so mean latency = 16 / req/s (Little's law):
@@ -71,12 +71,22 @@ BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 HOST = "127.0.0.1"
 BUDGET_SECONDS = 295  # the whole run, set-up included, stays under five minutes
 
-# Gunicorn worker models tried on this 2-core machine (see the report in
-# tests/perf/run.py's git history for the figures). The sync workers close the
-# connection after every response, so under wrk's 16 connections they pay a TCP
-# handshake per request and queue connections in the backlog; gthread keeps
-# connections alive and overlaps the Redis/PostgreSQL round trips of one worker.
-# DEFAULT_SERVER is the one that served best here.
+# Gunicorn worker models tried on this 2-core machine, interleaved, 6 s per page
+# (req/s; the machine was shared, load average 2-7, so only large gaps count):
+#
+#   preset       runs   minimal   catalogue (anonymous)   module (signed in)
+#   gthread2x4   4      197-467   324-513                 10-14
+#   gthread4x2   2      367-459   378-420                  8-12
+#   gthread3x4   1          347       684                     10
+#   sync4        4      184-313   272-370                  5-22
+#   sync5        2      303-525   259-355                  6-12
+#
+# Sync workers close the connection after every response (no keep-alive), so
+# each of wrk's requests pays a new TCP connection and waits in the backlog;
+# gthread keeps connections alive and lets a worker's other threads run while
+# one waits on Redis or PostgreSQL. sync4 was the slowest on the cheap pages
+# in every round; the gthread presets were within the noise of each other, so
+# the default is the lightest: two processes (one per core), four threads each.
 SERVER_PRESETS = {
     "sync4": {"worker_class": "sync", "workers": 4, "threads": 1},
     "sync5": {"worker_class": "sync", "workers": 5, "threads": 1},
