@@ -30,6 +30,11 @@ def content_changed() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def content_changed_receiver(sender, **kwargs) -> None:
+    """For signals whose senders change what cached pages show."""
+    content_changed()
+
+
 def current_version(request=None) -> str:
     """The content version, read once per request (and created when missing)."""
     version = getattr(request, "_pagecache_version", None)
