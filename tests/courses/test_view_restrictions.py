@@ -1,8 +1,8 @@
 """Private pages stay private although routes and pages are cached."""
 
-import pytest
-
 from wagtail.models import PageViewRestriction
+
+import pytest
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,13 @@ test starts from a freshly migrated site and adds what it needs with the app fac
 from django.db import transaction
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.e2e.support import MODULE_TITLES, image_create, module_body, root_collection_ensure
+
+# Generous waits: CI machines are shared and slow, and an expectation that passes returns at once.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -100,7 +104,7 @@ def _migrated_site(browser, _flush_by_delete, django_db_serialized_rollback):
 def page(browser, live_server):
     """A fresh browser profile (no cookies) in English whose relative URLs go to the live server."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()
