@@ -21,11 +21,13 @@ from wagtail.wagtail_hooks import check_view_restrictions
 from . import pagecache
 
 MISSING = "missing"
+# Part of every key: a release that changes what an entry holds never reads old entries.
+ENTRY_FORMAT = 2
 
 
 def _key(request, path, version) -> str:
     address = hashlib.sha256(f"{request.get_host()}/{path}".encode()).hexdigest()
-    return f"route:{version}:{address}"
+    return f"route:{ENTRY_FORMAT}:{version}:{address}"
 
 
 def page_route(request, path):
