@@ -7,6 +7,20 @@ from lms.accounts.factories import UserFactory
 from lms.accounts.roles import Role
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _temporary_media_removed():
+    """lms.settings.test puts uploads in a temporary folder; remove it when the run ends."""
+    import shutil
+    import tempfile
+
+    from django.conf import settings
+
+    yield
+    media = str(settings.MEDIA_ROOT)
+    if media.startswith(tempfile.gettempdir()) and "lms-test-media-" in media:
+        shutil.rmtree(media, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import caches
