@@ -76,7 +76,12 @@ class CoursePageFactory(_PageFactory):
     def _create(cls, model_class, parent=None, themes=(), instructors=(), prerequisites=(), **kwargs):
         m2m = {"themes": list(themes), "instructors": list(instructors), "prerequisites": list(prerequisites)}
         m2m = {name: values for name, values in m2m.items() if values}
-        return super()._create(model_class, parent=parent or catalogue_get(), m2m=m2m, **kwargs)
+        course = super()._create(model_class, parent=parent or catalogue_get(), m2m=m2m, **kwargs)
+        if instructors:
+            from .services import course_instructors_sync
+
+            course_instructors_sync(course=course)
+        return course
 
 
 class ModulePageFactory(_PageFactory):

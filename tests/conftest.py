@@ -72,28 +72,20 @@ def admin_user(db):
 
 @pytest.fixture
 def course(catalogue, theme, instructor):
-    from courses.services import course_instructors_sync
-
-    course = CoursePageFactory(
+    return CoursePageFactory(
         parent=catalogue, title="Civilian Control", slug="civilian-control", themes=[theme], instructors=[instructor]
     )
-    course_instructors_sync(course=course)
-    return course
 
 
 @pytest.fixture
 def other_course(catalogue, other_instructor):
-    from courses.services import course_instructors_sync
-
-    course = CoursePageFactory(
+    return CoursePageFactory(
         parent=catalogue,
         title="Export Controls",
         slug="export-controls",
         level="advanced",
         instructors=[other_instructor],
     )
-    course_instructors_sync(course=course)
-    return course
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 
 from wagtail import hooks
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 from wagtail.wagtail_hooks import check_view_restrictions
@@ -50,8 +51,16 @@ def page_route(request, path):
     page = result[0]
     restricted = page.get_view_restrictions().exists()
     if not result[1] and not result[2]:
-        cache.set(key, (getattr(request, "_wagtail_site", None), page, restricted), timeout=timeout)
+        cache.set(key, (getattr(request, "_wagtail_site", None), _light(page), restricted), timeout=timeout)
     return result, restricted
+
+
+def _light(page):
+    """The page without its StreamFields, which are read only when cached content is rebuilt."""
+    heavy = [field.attname for field in type(page)._meta.concrete_fields if isinstance(field, StreamField)]
+    if not heavy:
+        return page
+    return type(page).objects.defer(*heavy).get(pk=page.pk)
 
 
 def serve(request, path):
