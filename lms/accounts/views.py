@@ -18,21 +18,15 @@ import qrcode.image.svg
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lms.core.views import language_cookie_set
+
 from . import services
 from .forms import ProfileForm, SignInForm, SignUpForm, TwoFactorTokenForm
 
 
 def _remember_language(response, user):
     """The interface follows the profile's language from sign-in on."""
-    if user.preferred_language in dict(settings.LANGUAGES):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            user.preferred_language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
-        )
-    return response
+    return language_cookie_set(response, user.preferred_language)
 
 
 class SignInView(auth_views.LoginView):

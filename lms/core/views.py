@@ -6,15 +6,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 
-@csrf_exempt  # It only sets a preference cookie; pages served from the anonymous cache carry no token.
-@require_POST
-def language_switch(request):
-    """Remember the chosen interface language and go back where the visitor was."""
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
-    language = request.POST.get("language", "")
+def language_cookie_set(response, language: str):
+    """Remember an interface language in the visitor's cookie (ignored unless enabled)."""
     if language in dict(settings.LANGUAGES):
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
@@ -24,6 +17,16 @@ def language_switch(request):
             secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
         )
     return response
+
+
+@csrf_exempt  # It only sets a preference cookie; pages served from the anonymous cache carry no token.
+@require_POST
+def language_switch(request):
+    """Remember the chosen interface language and go back where the visitor was."""
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
+        next_url = "/"
+    return language_cookie_set(HttpResponseRedirect(next_url), request.POST.get("language", ""))
 
 
 def page_not_found(request, exception=None):
