@@ -7,7 +7,7 @@ from . import pagecache
 
 def site(request):
     return {
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "platform_name": settings.WAGTAIL_SITE_NAME,
         "languages": settings.LANGUAGES,
         "current_language": get_language(),
         "text_direction": "rtl" if get_language_bidi() else "ltr",

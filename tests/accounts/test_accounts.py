@@ -197,3 +197,8 @@ def test_welcome_email_is_sent_once_even_if_the_task_runs_twice(student):
     assert user_welcome_email_send(user_id=student.pk) is True
     assert user_welcome_email_send(user_id=student.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_account_pages_carry_the_platform_name_in_their_title(client):
+    response = client.get("/accounts/login/")
+    assert "<title>Sign in · PME Learning</title>" in response.text
