@@ -93,7 +93,11 @@ def user_welcome_email_send(*, user_id: int) -> bool:
     if user is None:
         return False
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {"user": user, "platform_name": settings.WAGTAIL_SITE_NAME, "base_url": settings.WAGTAILADMIN_BASE_URL}
+        context = {
+            "user": user,
+            "platform_name": settings.WAGTAIL_SITE_NAME,
+            "base_url": settings.WAGTAILADMIN_BASE_URL,
+        }
         subject = render_to_string("accounts/email/welcome_subject.txt", context).strip()
         body = render_to_string("accounts/email/welcome.txt", context)
     send_mail(subject, body, None, [user.email])
