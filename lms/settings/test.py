@@ -18,8 +18,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_H
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A Celery worker started by a test writes its mail where the test can read it.
 if env("TEST_EMAIL_FILE_PATH", default=""):
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
     EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH")
+# The worker tests shorten Redis's redelivery of unacknowledged tasks from an hour to seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Uploaded files of a test run go to a temporary folder, never into the checkout.
