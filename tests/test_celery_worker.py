@@ -8,9 +8,10 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.db import connection
+
+import pytest
 
 from lms import celery_app
 from lms.accounts.factories import UserFactory
