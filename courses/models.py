@@ -53,10 +53,12 @@ class Theme(index.Indexed, models.Model):
 
 
 class PublicPage(Page):
-    """A page whose published version is the same for every anonymous visitor.
+    """A page whose published version is the same for every visitor of the same kind.
 
-    Its response is marked so that lms.core's page cache may keep it; signed-in
-    visitors (who may see their own progress later) always get a fresh render.
+    Its response is marked so that lms.core's page cache may keep it, once for
+    anonymous visitors and once for signed-in ones. A page type that shows
+    anything about the signed-in person (their progress, say) must not inherit
+    this serve, or must leave that part out of the cached page.
     """
 
     class Meta:
@@ -64,8 +66,7 @@ class PublicPage(Page):
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        if not request.user.is_authenticated:
-            response.lms_anonymous_cacheable = True
+        response.lms_page_cacheable = True
         return response
 
     def get_context(self, request, *args, **kwargs):

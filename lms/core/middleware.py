@@ -34,3 +34,25 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         pagecache.store(request, response)
         return response
+
+
+class SignedInPageCacheMiddleware:
+    """The same for signed-in visitors: after authentication, so the user is known.
+
+    The request is rendered with a placeholder for the CSRF field, kept if the
+    view marked it cacheable, and the placeholder is filled for this visitor.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not pagecache.signed_in_request_is_cacheable(request):
+            return self.get_response(request)
+        cached = pagecache.fetch(request, kind=pagecache.SIGNED_IN)
+        if cached is not None:
+            return cached
+        request._lms_csrf_placeholder = True
+        response = self.get_response(request)
+        pagecache.store(request, response, kind=pagecache.SIGNED_IN)
+        return response

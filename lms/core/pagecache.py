@@ -1,11 +1,18 @@
-"""A cache of whole pages for anonymous visitors, cleared when content changes.
+"""A cache of whole pages, cleared when content changes.
 
-Anonymous visitors are most of the catalogue's traffic and see the same page
-for the same address and language. Rendering a Wagtail page costs a dozen
-queries; serving it from here costs one cache round trip. A content version
-stored beside the pages is bumped on every publish, unpublish, move and theme
-change; entries of an older version are never served. Any process may bump
-it: with Redis as the cache, every web process sees the change at once.
+Catalogue pages are the same for every visitor of a given language and
+signed-in state: anonymous visitors all see one version, signed-in visitors
+another (a header with "Dashboard" and "Sign out"). Rendering a Wagtail page
+costs a dozen queries; serving it from here costs one cache round trip. A
+content version stored beside the pages is bumped on every publish,
+unpublish, move and theme change; entries of an older version are never
+served. Any process may bump it: with Redis as the cache, every web process
+sees the change at once.
+
+Only responses that a view marks ``lms_page_cacheable`` are kept: a page that
+shows anything about the signed-in person must not set it. The one per-person
+part of the signed-in version, the sign-out form's CSRF token, is kept as a
+placeholder and filled in for each request (``{% csrf_field %}``).
 """
 
 import hashlib
@@ -14,10 +21,13 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.template.backends.utils import csrf_input
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 VERSION_KEY = "pagecache:version"
+ANONYMOUS, SIGNED_IN = "anonymous", "signed-in"
+CSRF_PLACEHOLDER = "<!--lms:csrf-field-->"
 # Headers worth keeping; everything else is set again by the middleware stack.
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 
@@ -49,23 +59,36 @@ def current_version(request=None) -> str:
     return version
 
 
-def _key(request) -> str:
+def _key(request, kind) -> str:
     address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"pagecache:{get_language()}:{address}"
+    return f"pagecache:{kind}:{get_language()}:{address}"
 
 
-def request_is_cacheable(request) -> bool:
+def _may_use_cache(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
         and not request.path_info.startswith(UNCACHED_PREFIXES)
     )
 
 
-def fetch(request):
+def request_is_cacheable(request) -> bool:
+    """An anonymous request: no session cookie, so nothing personal can be pending."""
+    return _may_use_cache(request) and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def signed_in_request_is_cacheable(request) -> bool:
+    """A signed-in request with no message waiting to be shown to them."""
+    return _may_use_cache(request) and request.user.is_authenticated and not request.session.get("_messages")
+
+
+def _personalise(request, content: bytes) -> bytes:
+    return content.replace(CSRF_PLACEHOLDER.encode(), str(csrf_input(request)).encode())
+
+
+def fetch(request, kind=ANONYMOUS):
     """The cached response for this request, or None. One cache round trip."""
-    key = _key(request)
+    key = _key(request, kind)
     found = cache.get_many([VERSION_KEY, key])
     entry = found.get(key)
     version = found.get(VERSION_KEY)
@@ -73,28 +96,40 @@ def fetch(request):
         request._pagecache_version = version
     if entry is None or version is None or entry["version"] != version:
         return None
-    response = HttpResponse(entry["content"], status=200)
+    content = entry["content"] if kind == ANONYMOUS else _personalise(request, entry["content"])
+    response = HttpResponse(content, status=200)
     for name, value in entry["headers"].items():
         response[name] = value
-    response["X-Page-Cache"] = "hit"
-    patch_vary_headers(response, ("Cookie",))
+    _mark(response, kind, "hit")
     return response
 
 
-def store(request, response) -> None:
-    """Keep a rendered page that is the same for every anonymous visitor."""
-    if not getattr(response, "lms_anonymous_cacheable", False):
+def _mark(response, kind, outcome):
+    response["X-Page-Cache"] = outcome
+    patch_vary_headers(response, ("Cookie",))
+    if kind == SIGNED_IN:
+        response["Cache-Control"] = "private"
+
+
+def store(request, response, kind=ANONYMOUS) -> None:
+    """Keep a rendered page that is the same for every visitor of this kind."""
+    if kind == SIGNED_IN and not response.streaming:
+        # The placeholder is in this render whether or not it is kept: fill it in.
+        content = response.content
+        response.content = _personalise(request, content)
+    if not getattr(response, "lms_page_cacheable", False):
         return
-    if response.status_code != 200 or response.cookies or response.streaming:
+    if response.status_code != 200 or response.streaming:
+        return
+    if kind == ANONYMOUS and response.cookies:
         return
     if getattr(request, "_csp_nonce", None):  # a nonce must never be served twice
         return
     version = current_version(request)
     headers = {name: response[name] for name in KEPT_HEADERS if name in response}
     cache.set(
-        _key(request),
-        {"version": version, "content": response.content, "headers": headers},
+        _key(request, kind),
+        {"version": version, "content": response.content if kind == ANONYMOUS else content, "headers": headers},
         timeout=settings.LMS_PAGE_CACHE_TIMEOUT,
     )
-    response["X-Page-Cache"] = "miss"
-    patch_vary_headers(response, ("Cookie",))
+    _mark(response, kind, "miss")
