@@ -10,7 +10,9 @@ What it does, end to end (about 2-3 minutes, never more than BUDGET_SECONDS):
    extra courses so that the catalogue holds ~60 courses and paginates.
 3. Starts gunicorn on a free loopback port (worker model: see SERVER_PRESETS).
 4. Measures five pages with wrk (16 connections, 2 threads, a short warm-up,
-   then ~10 s each), anonymous and signed in with a real session cookie; the
+   then ~8 s each, twice round: each page's better round counts, as bursts of
+   other work on the machine can halve any one measurement), anonymous and
+   signed in with a real session cookie; the
    signed-in pages again with 2 connections (latency with little queueing).
 5. Measures full sign-ins per second (GET the form, POST the credentials) from
    several client threads, and times one password hash for reference.
@@ -432,23 +434,34 @@ def verify(server: Server, target: Target, cookies: dict[str, str]) -> str:
     return response.headers.get("X-Page-Cache", "-")
 
 
-def measure_pages(server: Server, cookies: dict[str, str], seconds: float, warmup: float) -> dict[str, WrkResult]:
+def measure_pages(
+    server: Server, cookies: dict[str, str], seconds: float, warmup: float, rounds: int
+) -> dict[str, WrkResult]:
+    """Each target in turn, ``rounds`` times over; the best round of each target counts.
+
+    Other work on this shared machine comes and goes in bursts that halve any
+    one measurement; going round the targets more than once and keeping each
+    one's best round measures the pages rather than the bursts.
+    """
     results = {}
     cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
-    for target in TARGETS:
-        target_cookie = cookie if target.signed_in else None
-        cache_state = verify(server, target, cookies)
-        wrk(server.url + target.path, warmup, target_cookie)
-        result = wrk(server.url + target.path, seconds, target_cookie)
-        results[target.name] = result
-        log(
-            f"  {target.name:<24} {result.rps:8.1f} req/s  p95 {result.p95_ms:6.1f} ms"
-            f"  (page cache: {cache_state}, {result.requests} requests)"
-        )
-        if result.errors["status"]:
-            raise BenchError(f"{target.name}: {result.errors['status']} responses were not 2xx/3xx under load")
-    # The yardstick again at the end: other work on the machine comes and goes,
-    # and the mean of the two is what the pages are compared with.
+    for round_number in range(1, rounds + 1):
+        log(f"  round {round_number} of {rounds}")
+        for target in TARGETS:
+            target_cookie = cookie if target.signed_in else None
+            cache_state = verify(server, target, cookies)
+            wrk(server.url + target.path, warmup, target_cookie)
+            result = wrk(server.url + target.path, seconds, target_cookie)
+            log(
+                f"  {target.name:<24} {result.rps:8.1f} req/s  p95 {result.p95_ms:6.1f} ms"
+                f"  (page cache: {cache_state}, {result.requests} requests)"
+            )
+            if result.errors["status"]:
+                raise BenchError(f"{target.name}: {result.errors['status']} responses were not 2xx/3xx under load")
+            if target.name not in results or result.rps > results[target.name].rps:
+                results[target.name] = result
+    # The yardstick again at the end: the pages are compared with the mean of
+    # its best round and this last measurement.
     results[MINIMAL_AGAIN] = wrk(server.url + TARGETS[0].path, seconds, None)
     log(f"  {MINIMAL_AGAIN:<24} {results[MINIMAL_AGAIN].rps:8.1f} req/s  p95 {results[MINIMAL_AGAIN].p95_ms:6.1f} ms")
     return results
@@ -594,7 +607,8 @@ def goal_lines(results: dict[str, WrkResult], sign_ins: dict) -> list[tuple[bool
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", choices=sorted(SERVER_PRESETS), default=DEFAULT_SERVER, help="gunicorn preset")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per target")
+    parser.add_argument("--duration", type=float, default=8.0, help="seconds measured per target and round")
+    parser.add_argument("--rounds", type=int, default=2, help="times round the targets; each one's best round counts")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per target")
     parser.add_argument("--sign-in-threads", type=int, default=6, help="concurrent clients signing in")
     parser.add_argument("--skip-setup", action="store_true", help="reuse lms_bench as a previous run left it")
@@ -628,8 +642,11 @@ def measure(args: argparse.Namespace, env: dict, password: str, workdir: Path) -
         log(f"  signed in as {seeded['student']} (cookies: {', '.join(cookies)})")
 
         wrk_shape = f"wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS}"
-        log(f"\nPages ({wrk_shape}): warm-up {args.warmup:.0f} s, then {args.duration:.0f} s each")
-        pages = measure_pages(server, cookies, args.duration, args.warmup)
+        log(
+            f"\nPages ({wrk_shape}): warm-up {args.warmup:.0f} s, then {args.duration:.0f} s each,"
+            f" {args.rounds} rounds (best round counts)"
+        )
+        pages = measure_pages(server, cookies, args.duration, args.warmup, args.rounds)
         light = measure_light_load(server, cookies)
 
         users = seeded["sign_in_users"]
