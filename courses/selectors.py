@@ -51,10 +51,6 @@ def course_list_featured(*, home, limit=3):
     )
 
 
-def course_list_for_instructor(*, user):
-    return CoursePage.objects.filter(instructors=user)
-
-
 def catalogue_search(*, catalogue, params) -> dict:
     """Filter the catalogue by theme, level and language and search its text.
 

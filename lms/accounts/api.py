@@ -2,7 +2,7 @@
 
 from .models import SponsoringProgram, TimeStampedModel, User
 from .roles import Role
-from .selectors import user_has_role, user_is_staff_member, users_with_role
+from .selectors import user_has_role, user_is_staff_member
 from .services import group_permissions_grant, role_groups_ensure, user_create, user_roles_set
 
 __all__ = [
@@ -16,5 +16,4 @@ __all__ = [
     "user_has_role",
     "user_is_staff_member",
     "user_roles_set",
-    "users_with_role",
 ]

@@ -9,12 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import services
-
         # Every app's post_migrate, not only ours: permissions of apps listed after
         # this one exist only once their own post_migrate has run.
         post_migrate.connect(_ensure_role_groups, dispatch_uid="accounts_ensure_role_groups")
-        services.connect_signals()
 
 
 def _ensure_role_groups(sender, **kwargs):

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 
-from .models import User
 from .roles import STAFF_ROLES, Role
 
 
@@ -26,7 +25,3 @@ def user_is_staff_member(*, user) -> bool:
 
 def user_requires_second_factor(*, user) -> bool:
     return settings.LMS_STAFF_REQUIRE_2FA and user_is_staff_member(user=user)
-
-
-def users_with_role(*, role: Role):
-    return User.objects.filter(groups__name=role.value, is_active=True)

@@ -104,7 +104,3 @@ def user_welcome_email_send(*, user_id: int) -> bool:
     user.welcome_email_sent_at = timezone.now()
     user.save(update_fields=["welcome_email_sent_at"])
     return True
-
-
-def connect_signals() -> None:
-    """Hook for signal receivers this app owns (none yet beyond post_migrate)."""
