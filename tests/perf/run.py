@@ -87,8 +87,11 @@ BUDGET_SECONDS = 295  # the whole run, set-up included, stays under five minutes
 # each of wrk's requests pays a new TCP connection and waits in the backlog;
 # gthread keeps connections alive and lets a worker's other threads run while
 # one waits on Redis or PostgreSQL. sync4 was the slowest on the cheap pages
-# in every round; the gthread presets were within the noise of each other, so
-# the default is the lightest: two processes (one per core), four threads each.
+# in every round; the gthread presets were within the noise of each other on
+# those early pages. Once pages were cached, two full runs each (best of two
+# rounds, signed-in course/module): gthread2x4 gave 12-49% / 11-27% of minimal
+# with p95 70-135 ms, gthread4x2 28-31% / 29-33% with p95 69-84 ms, steadier:
+# four processes with two threads each is the default.
 SERVER_PRESETS = {
     "sync4": {"worker_class": "sync", "workers": 4, "threads": 1},
     "sync5": {"worker_class": "sync", "workers": 5, "threads": 1},
@@ -96,7 +99,7 @@ SERVER_PRESETS = {
     "gthread3x4": {"worker_class": "gthread", "workers": 3, "threads": 4},
     "gthread4x2": {"worker_class": "gthread", "workers": 4, "threads": 2},
 }
-DEFAULT_SERVER = "gthread2x4"
+DEFAULT_SERVER = "gthread4x2"
 
 WRK_CONNECTIONS = 16
 WRK_THREADS = 2
