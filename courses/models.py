@@ -66,7 +66,9 @@ class PublicPage(Page):
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        response.lms_page_cacheable = True
+        # A page with view restrictions (a password, some groups only) differs
+        # between visitors; unknown counts as restricted.
+        response.lms_page_cacheable = getattr(request, "lms_page_restricted", True) is False
         return response
 
     def get_context(self, request, *args, **kwargs):

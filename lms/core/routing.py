@@ -71,6 +71,8 @@ def serve(request, path):
     route, restricted = page_route(request, path)
     if route is None:
         raise Http404
+    # Pages may mark themselves cacheable only when nobody is kept out of them.
+    request.lms_page_restricted = restricted
     page, args, kwargs = route
 
     def serve_chain(page, request, args, kwargs):

@@ -24,3 +24,17 @@ def test_a_password_restricted_page_asks_for_the_password(client, course):
     assert response.status_code == 200
     assert 'name="password"' in response.text
     assert "Course outline" not in response.text
+
+
+def test_a_page_for_some_groups_is_never_served_from_the_cache_to_others(client, course, modules, student, manager):
+    from django.contrib.auth.models import Group
+
+    restriction = PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.get(name="Program Managers")])
+    client.force_login(manager)
+    assert client.get(modules[0].url).status_code == 200
+    assert client.get(modules[0].url).status_code == 200
+    client.force_login(student)
+    response = client.get(modules[0].url)
+    assert response.status_code != 200
+    assert "Part 1" not in response.content.decode()
