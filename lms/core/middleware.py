@@ -15,44 +15,56 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
-class AnonymousPageCacheMiddleware:
-    """Serve and keep pages that views mark as the same for every anonymous visitor.
+class _PageCacheMiddleware:
+    """Serve a kept page, or render and keep it when the view marked it cacheable."""
+
+    kind = None
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def is_cacheable(self, request) -> bool:
+        raise NotImplementedError
+
+    def before_render(self, request) -> None:
+        """Anything the render needs to know that it may be kept."""
+
+    def __call__(self, request):
+        if not self.is_cacheable(request):
+            return self.get_response(request)
+        cached = pagecache.fetch(request, kind=self.kind)
+        if cached is not None:
+            return cached
+        self.before_render(request)
+        response = self.get_response(request)
+        pagecache.store(request, response, kind=self.kind)
+        return response
+
+
+class AnonymousPageCacheMiddleware(_PageCacheMiddleware):
+    """Pages for anonymous visitors.
 
     It sits after LocaleMiddleware, so the language is known, and before
     sessions are read: a request with a session cookie is never served from here.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    kind = pagecache.ANONYMOUS
 
-    def __call__(self, request):
-        if not pagecache.request_is_cacheable(request):
-            return self.get_response(request)
-        cached = pagecache.fetch(request)
-        if cached is not None:
-            return cached
-        response = self.get_response(request)
-        pagecache.store(request, response)
-        return response
+    def is_cacheable(self, request) -> bool:
+        return pagecache.request_is_cacheable(request)
 
 
-class SignedInPageCacheMiddleware:
+class SignedInPageCacheMiddleware(_PageCacheMiddleware):
     """The same for signed-in visitors: after authentication, so the user is known.
 
     The request is rendered with a placeholder for the CSRF field, kept if the
     view marked it cacheable, and the placeholder is filled for this visitor.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    kind = pagecache.SIGNED_IN
 
-    def __call__(self, request):
-        if not pagecache.signed_in_request_is_cacheable(request):
-            return self.get_response(request)
-        cached = pagecache.fetch(request, kind=pagecache.SIGNED_IN)
-        if cached is not None:
-            return cached
+    def is_cacheable(self, request) -> bool:
+        return pagecache.signed_in_request_is_cacheable(request)
+
+    def before_render(self, request) -> None:
         request._lms_csrf_placeholder = True
-        response = self.get_response(request)
-        pagecache.store(request, response, kind=pagecache.SIGNED_IN)
-        return response

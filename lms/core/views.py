@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
@@ -38,7 +38,5 @@ def server_error(request):
 
 
 def minimal(request):
-    """The benchmark's yardstick: the whole middleware stack and nothing else."""
-    from django.http import HttpResponse
-
+    """The benchmark's yardstick (and a liveness check): the whole middleware stack and nothing else."""
     return HttpResponse(b"ok", content_type="text/plain")

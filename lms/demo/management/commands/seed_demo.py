@@ -139,36 +139,31 @@ class Command(BaseCommand):
     def _users(self, programs):
         users = {}
         for email, first, last, native, country, service, rank, program, language in STUDENTS:
-            user, created = User.objects.get_or_create(
-                email=email,
-                defaults={
-                    "first_name": first,
-                    "last_name": last,
-                    "name_native": native,
-                    "country": country,
-                    "service": service,
-                    "rank": rank,
-                    "sponsoring_program": programs[program],
-                    "preferred_language": language,
-                },
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save(update_fields=["password"])
-                user_roles_set(user=user, roles=[Role.STUDENT])
-            users[email] = user
+            details = {
+                "first_name": first,
+                "last_name": last,
+                "name_native": native,
+                "country": country,
+                "service": service,
+                "rank": rank,
+                "sponsoring_program": programs[program],
+                "preferred_language": language,
+            }
+            users[email] = self._user(email, details, [Role.STUDENT])
         for email, first, last, role, is_admin in STAFF:
-            user, created = User.objects.get_or_create(
-                email=email,
-                defaults={"first_name": first, "last_name": last, "is_staff": is_admin, "is_superuser": is_admin},
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save(update_fields=["password"])
-                if role:
-                    user_roles_set(user=user, roles=[role])
-            users[email] = user
+            details = {"first_name": first, "last_name": last, "is_staff": is_admin, "is_superuser": is_admin}
+            users[email] = self._user(email, details, [role] if role else [])
         return users
+
+    def _user(self, email, details, roles):
+        """A demo account, created once with the demo password; an existing one is kept as it is."""
+        user, created = User.objects.get_or_create(email=email, defaults=details)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            if roles:
+                user_roles_set(user=user, roles=roles)
+        return user
 
     def _image(self, title, data, palette):
         Image = get_image_model()
