@@ -1,20 +1,81 @@
-"""The courses app's public entry point."""
+"""The courses app's public entry point: other apps import from here only."""
 
-from .models import CatalogueIndexPage, Cohort, CoursePage, EnrolmentPolicy, HomePage, Level, ModulePage, Theme
-from .selectors import course_list_live, course_outline
-from .services import course_instructors_sync, page_renditions_warm
+from .completion import (
+    completion_requirement_register,
+    completion_requirements_unmet,
+    course_completed,
+    dashboard_section_register,
+)
+from .models import (
+    CatalogueIndexPage,
+    Cohort,
+    CoursePage,
+    Enrolment,
+    EnrolmentEvent,
+    EnrolmentPolicy,
+    EnrolmentSource,
+    EnrolmentStatus,
+    HomePage,
+    Level,
+    ModulePage,
+    ModuleProgress,
+    Theme,
+)
+from .selectors import (
+    course_list_live,
+    course_outline,
+    enrolment_get,
+    enrolment_list_for_student,
+    enrolment_list_visible_to,
+    enrolment_progress_annotate,
+    progress_for_enrolments,
+)
+from .services import (
+    EnrolmentRefused,
+    course_instructors_sync,
+    enrolment_approve,
+    enrolment_completion_check,
+    enrolment_create_for_student,
+    enrolment_reject,
+    enrolment_request,
+    enrolment_withdraw,
+    module_complete,
+    page_renditions_warm,
+)
 
 __all__ = [
     "CatalogueIndexPage",
     "Cohort",
     "CoursePage",
+    "Enrolment",
+    "EnrolmentEvent",
     "EnrolmentPolicy",
+    "EnrolmentRefused",
+    "EnrolmentSource",
+    "EnrolmentStatus",
     "HomePage",
     "Level",
     "ModulePage",
+    "ModuleProgress",
     "Theme",
+    "completion_requirement_register",
+    "completion_requirements_unmet",
+    "course_completed",
     "course_instructors_sync",
     "course_list_live",
     "course_outline",
+    "dashboard_section_register",
+    "enrolment_approve",
+    "enrolment_completion_check",
+    "enrolment_create_for_student",
+    "enrolment_get",
+    "enrolment_list_for_student",
+    "enrolment_list_visible_to",
+    "enrolment_progress_annotate",
+    "enrolment_reject",
+    "enrolment_request",
+    "enrolment_withdraw",
+    "module_complete",
     "page_renditions_warm",
+    "progress_for_enrolments",
 ]

@@ -9,12 +9,13 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import parts, signals
 
         # Every app's post_migrate, not only ours: permissions of apps listed after
         # this one exist only once their own post_migrate has run.
         post_migrate.connect(_ensure_permissions, dispatch_uid="courses_ensure_permissions")
         signals.connect()
+        parts.register()
 
 
 def _ensure_permissions(sender, **kwargs):

@@ -1,11 +1,25 @@
 """Factories for catalogue pages, shared by the tests and benchmarks."""
 
+import datetime
+
+from django.utils import timezone
+
 from wagtail.models import Locale, Page, Site
 
 import factory
 from factory.django import DjangoModelFactory
 
-from .models import CatalogueIndexPage, CoursePage, HomePage, ModulePage, Theme
+from .models import (
+    CatalogueIndexPage,
+    Cohort,
+    CoursePage,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    HomePage,
+    ModulePage,
+    Theme,
+)
 
 
 def catalogue_get() -> CatalogueIndexPage:
@@ -97,3 +111,35 @@ class ModulePageFactory(_PageFactory):
             {"type": "paragraph", "value": "<p>Civilian control keeps the armed forces accountable.</p>"},
         ]
     )
+
+
+class CohortFactory(DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    name = factory.Sequence(lambda n: f"Intake {n}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+    ends_on = factory.LazyAttribute(lambda cohort: cohort.starts_on + datetime.timedelta(weeks=12))
+    capacity = None
+
+
+class EnrolmentFactory(DjangoModelFactory):
+    """An enrolment in a given status, with the timestamps that status needs."""
+
+    class Meta:
+        model = Enrolment
+
+    status = EnrolmentStatus.ACTIVE
+    source = EnrolmentSource.SELF
+    status_changed_at = factory.LazyFunction(timezone.now)
+    requested_at = factory.LazyAttribute(lambda e: e.status_changed_at)
+    activated_at = factory.LazyAttribute(
+        lambda e: e.status_changed_at if e.status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED) else None
+    )
+    completed_at = factory.LazyAttribute(
+        lambda e: e.status_changed_at if e.status == EnrolmentStatus.COMPLETED else None
+    )
+    withdrawn_at = factory.LazyAttribute(
+        lambda e: e.status_changed_at if e.status == EnrolmentStatus.WITHDRAWN else None
+    )
+    rejected_at = factory.LazyAttribute(lambda e: e.status_changed_at if e.status == EnrolmentStatus.REJECTED else None)

@@ -6,3 +6,13 @@ def page_renditions_warm_task(self, page_id: int) -> int:
     from .services import page_renditions_warm
 
     return page_renditions_warm(page_id=page_id)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def enrolment_decision_notify_task(self, event_id: int) -> bool:
+    from .services import enrolment_decision_notify
+
+    try:
+        return enrolment_decision_notify(event_id=event_id)
+    except OSError as exc:  # SMTP unreachable or refused: try again later.
+        raise self.retry(exc=exc) from exc

@@ -2,7 +2,7 @@
 
 import pytest
 
-from courses.factories import CoursePageFactory, ModulePageFactory, ThemeFactory, catalogue_get
+from courses.factories import CoursePageFactory, EnrolmentFactory, ModulePageFactory, ThemeFactory, catalogue_get
 from lms.accounts.factories import UserFactory
 from lms.accounts.roles import Role
 
@@ -91,3 +91,15 @@ def other_course(catalogue, other_instructor):
 @pytest.fixture
 def modules(course):
     return [ModulePageFactory(parent=course, title=f"Part {n}", slug=f"part-{n}") for n in (1, 2, 3)]
+
+
+@pytest.fixture
+def enrolment(student, course):
+    """The student holds an active place on the course."""
+    return EnrolmentFactory(user=student, course=course)
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client

@@ -58,7 +58,9 @@ class SignedInPageCacheMiddleware(_PageCacheMiddleware):
     """The same for signed-in visitors: after authentication, so the user is known.
 
     The request is rendered with a placeholder for the CSRF field, kept if the
-    view marked it cacheable, and the placeholder is filled for this visitor.
+    view marked it cacheable. Every response that passes here, kept or not,
+    anonymous or not, then has its personal parts filled in for this visitor:
+    markers never reach a browser.
     """
 
     kind = pagecache.SIGNED_IN
@@ -68,3 +70,8 @@ class SignedInPageCacheMiddleware(_PageCacheMiddleware):
 
     def before_render(self, request) -> None:
         request._lms_csrf_placeholder = True
+
+    def __call__(self, request):
+        response = super().__call__(request)
+        pagecache.personalise_response(request, response)
+        return response

@@ -10,13 +10,20 @@ served. Any process may bump it: with Redis as the cache, every web process
 sees the change at once.
 
 Only responses that a view marks ``lms_page_cacheable`` are kept: a page that
-shows anything about the signed-in person must not set it. The one per-person
-part of the signed-in version, the sign-out form's CSRF token, is kept as a
-placeholder and filled in for each request (``{% csrf_field %}``).
+shows anything about the signed-in person must not set it, or must leave those
+parts out of the page as *personal parts*. A personal part is a marker in the
+page (``{% personal "name" arg %}``) that a renderer registered under that name
+replaces for each request, after the cache: the sign-out form's CSRF token, a
+student's enrolment panel, the text of a module only enrolled students read.
+Markers are signed with the secret key, so page content cannot forge one, and
+an unreplaced marker shows nothing: a part left out fails closed.
 """
 
 import hashlib
+import hmac
+import re
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -82,8 +89,50 @@ def signed_in_request_is_cacheable(request) -> bool:
     return _may_use_cache(request) and request.user.is_authenticated and not request.session.get("_messages")
 
 
-def _personalise(request, content: bytes) -> bytes:
-    return content.replace(CSRF_PLACEHOLDER.encode(), str(csrf_input(request)).encode())
+PersonalRenderer = Callable[[object, str], str]
+_renderers: dict[str, PersonalRenderer] = {}
+
+
+def personal_part_register(name: str, renderer: PersonalRenderer) -> None:
+    """``renderer(request, arg) -> str`` (safe HTML) fills ``{% personal name arg %}`` for each request."""
+    _renderers[name] = renderer
+
+
+def _marker_token() -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), b"lms-personal-part", hashlib.sha256).hexdigest()[:16]
+
+
+def personal_marker(name: str, arg) -> str:
+    return f"<!--lms:part:{_marker_token()}:{name}:{arg}-->"
+
+
+_MARKER_RE = re.compile(rb"<!--lms:part:([0-9a-f]{16}):([a-z-]+):([\w-]*)-->")
+
+
+def personalise(request, content: bytes) -> bytes:
+    """Fill in this visitor's CSRF field and personal parts."""
+    if b"<!--lms:" not in content:
+        return content
+    token = _marker_token().encode()
+
+    def replace(match):
+        renderer = _renderers.get(match.group(2).decode())
+        if match.group(1) != token or renderer is None:
+            return b""
+        return str(renderer(request, match.group(3).decode())).encode()
+
+    # Parts first: they may hold forms, whose CSRF fields are filled in next.
+    content = _MARKER_RE.sub(replace, content)
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder in content:  # asking for a token sets the CSRF cookie: only when a form needs it
+        content = content.replace(placeholder, str(csrf_input(request)).encode())
+    return content
+
+
+def personalise_response(request, response) -> None:
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return
+    response.content = personalise(request, response.content)
 
 
 def fetch(request, kind=ANONYMOUS):
@@ -96,8 +145,7 @@ def fetch(request, kind=ANONYMOUS):
         request._pagecache_version = version
     if entry is None or version is None or entry["version"] != version:
         return None
-    content = entry["content"] if kind == ANONYMOUS else _personalise(request, entry["content"])
-    response = HttpResponse(content, status=200)
+    response = HttpResponse(entry["content"], status=200)
     for name, value in entry["headers"].items():
         response[name] = value
     _mark(response, kind, "hit")
@@ -112,11 +160,11 @@ def _mark(response, kind, outcome):
 
 
 def store(request, response, kind=ANONYMOUS) -> None:
-    """Keep a rendered page that is the same for every visitor of this kind."""
-    if kind == SIGNED_IN and not response.streaming:
-        # The placeholder is in this render whether or not it is kept: fill it in.
-        content = response.content
-        response.content = _personalise(request, content)
+    """Keep a rendered page that is the same for every visitor of this kind.
+
+    Anonymous pages are kept with their personal parts filled in (they are the
+    same for every anonymous visitor); signed-in pages with the markers.
+    """
     if not getattr(response, "lms_page_cacheable", False):
         return
     if response.status_code != 200 or response.streaming:
@@ -129,7 +177,7 @@ def store(request, response, kind=ANONYMOUS) -> None:
     headers = {name: response[name] for name in KEPT_HEADERS if name in response}
     cache.set(
         _key(request, kind),
-        {"version": version, "content": response.content if kind == ANONYMOUS else content, "headers": headers},
+        {"version": version, "content": response.content, "headers": headers},
         timeout=settings.LMS_PAGE_CACHE_TIMEOUT,
     )
     _mark(response, kind, "miss")

@@ -101,7 +101,7 @@ def test_module_page_links_to_previous_and_next_modules(client, modules):
     assert "Module 2 of 3" in second.text
 
 
-def test_module_body_renders_every_block_type(client, course):
+def test_module_body_renders_every_block_type(student_client, enrolment, course):
     from courses.factories import ModulePageFactory
 
     body = [
@@ -118,7 +118,7 @@ def test_module_body_renders_every_block_type(client, course):
         },
     ]
     module = ModulePageFactory(parent=course, body=body)
-    text = client.get(module.url).text
+    text = student_client.get(module.url).text
     for expected in ("Oversight bodies", "Parliament approves", "Remember", "<dt>SSR</dt>", "Country A", "Why?"):
         assert expected in text
 

@@ -83,6 +83,22 @@ def test_demo_course_pages_render(seeded, client):
     for course in CoursePage.objects.live():
         assert client.get(course.url).status_code == 200
     module = ModulePage.objects.live().first()
+    assert "<figure" not in client.get(module.url).text  # module text is for enrolled students
+    client.force_login(User.objects.get(email="student@example.org"))
     response = client.get(module.url)
     assert response.status_code == 200
     assert "<figure" in response.text
+
+
+def test_demo_students_have_places_progress_and_requests(seeded, client):
+    from courses.api import Enrolment, EnrolmentStatus
+
+    statuses = set(Enrolment.objects.values_list("status", flat=True))
+    assert {EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED, EnrolmentStatus.PENDING} <= statuses
+    client.force_login(User.objects.get(email="student@example.org"))
+    dashboard = client.get("/dashboard/").text
+    assert "Resume:" in dashboard
+    # A second run changes nothing.
+    before = Enrolment.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Enrolment.objects.count() == before

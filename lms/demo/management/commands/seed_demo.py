@@ -15,7 +15,20 @@ from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from courses.api import CatalogueIndexPage, Cohort, CoursePage, ModulePage, Theme, course_instructors_sync
+from courses.api import (
+    CatalogueIndexPage,
+    Cohort,
+    CoursePage,
+    Enrolment,
+    EnrolmentSource,
+    ModulePage,
+    Theme,
+    course_instructors_sync,
+    enrolment_create_for_student,
+    enrolment_reject,
+    enrolment_request,
+    module_complete,
+)
 from lms.accounts.api import Role, SponsoringProgram, User, user_roles_set
 from lms.demo import curriculum, images
 
@@ -100,6 +113,21 @@ STAFF = [
     ("admin@example.org", "Site", "Administrator", None, True),
 ]
 
+# The demo students' history: (email, course slug, what happened, modules completed).
+# "active" and "completed" places are given by the demo manager; "pending" and
+# "rejected" are the student's own requests on approval courses.
+ENROLMENTS = [
+    ("student@example.org", "civilian-control", "active", 1),
+    ("layla.haddad@example.org", "civilian-control", "completed", None),
+    ("layla.haddad@example.org", "security-sector-reform", "active", 2),
+    ("layla.haddad@example.org", "doctrine-interoperability", "pending", 0),
+    ("oksana.kovalenko@example.org", "doctrine-interoperability", "pending", 0),
+    ("van.an.nguyen@example.org", "civilian-control", "active", 3),
+    ("carlos.mendez@example.org", "doctrine-interoperability", "rejected", 0),
+    ("kofi.mensah@example.org", "conditionality-human-rights", "active", 0),
+    ("min-jun.kim@example.org", "civilian-control", "completed", None),
+]
+
 # Which demo instructor teaches which course: the first teaches three, not all.
 TEACHING = {
     "civilian-control": "instructor@example.org",
@@ -120,6 +148,8 @@ class Command(BaseCommand):
             users = self._users(programs) if getattr(settings, "LMS_DEMO_USERS", False) else {}
             created = self._courses(themes, users)
             self._cohorts(programs)
+            if users:
+                self._enrolments(users)
         self.stdout.write(self.style.SUCCESS(f"Demo curriculum ready ({created} new pages)."))
         if users:
             self._print_sign_ins()
@@ -235,6 +265,27 @@ class Command(BaseCommand):
                     "capacity": 30,
                 },
             )
+
+    def _enrolments(self, users):
+        """The demo students' places and progress, made through the same services as the site."""
+        manager = users["manager@example.org"]
+        for email, slug, outcome, done in ENROLMENTS:
+            student, course = users.get(email), CoursePage.objects.filter(slug=slug).first()
+            if student is None or course is None or Enrolment.objects.filter(user=student, course=course).exists():
+                continue
+            cohort = Cohort.objects.filter(course=course).order_by("starts_on").first()
+            if outcome in ("pending", "rejected"):
+                enrolment = enrolment_request(user=student, course=course, cohort=cohort)
+                if outcome == "rejected":
+                    reason = "Your sponsor has not confirmed funding for this intake."
+                    enrolment_reject(enrolment_id=enrolment.pk, actor=manager, reason=reason)
+                continue
+            enrolment_create_for_student(
+                user=student, course=course, cohort=cohort, actor=manager, source=EnrolmentSource.MANAGER
+            )
+            modules = list(ModulePage.objects.child_of(course).live().order_by("path"))
+            for module in modules if done is None else modules[:done]:
+                module_complete(user=student, module=module)
 
     def _modules(self, course, spec, palette):
         created = 0

@@ -16,9 +16,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from lms.accounts.api import Role, SponsoringProgram, TimeStampedModel
+from lms.accounts.api import Role
 
-from .blocks import ModuleBodyBlock, OutcomesBlock
+from ..blocks import ModuleBodyBlock, OutcomesBlock
 
 
 class Level(models.TextChoices):
@@ -92,7 +92,7 @@ class HomePage(PublicPage):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import catalogue_for_home, course_list_featured
+        from ..selectors import catalogue_for_home, course_list_featured
 
         context = super().get_context(request, *args, **kwargs)
         context["catalogue"] = catalogue_for_home(home=self)
@@ -113,7 +113,7 @@ class CatalogueIndexPage(PublicPage):
         verbose_name = _("course catalogue")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import catalogue_search
+        from ..selectors import catalogue_search
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalogue_search(catalogue=self, params=request.GET))
@@ -195,7 +195,7 @@ class CoursePage(PublicPage):
         permissions = [("assign_instructors", _("Can assign instructors and set enrolment policy"))]
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_outline
+        from ..selectors import course_outline
 
         context = super().get_context(request, *args, **kwargs)
         # Lazy: evaluated only when the cached content has to be rendered again.
@@ -234,61 +234,8 @@ class ModulePage(PublicPage):
         verbose_name = _("module")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import ModuleNavigation
+        from ..selectors import ModuleNavigation
 
         context = super().get_context(request, *args, **kwargs)
         context["nav"] = ModuleNavigation(self)
         return context
-
-
-class Cohort(TimeStampedModel):
-    """An intake of a course: the students who take it together, with dates and places."""
-
-    course = models.ForeignKey(CoursePage, verbose_name=_("course"), on_delete=models.CASCADE, related_name="cohorts")
-    name = models.CharField(_("name"), max_length=150, help_text=_("For example “2027 spring intake”."))
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
-    sponsoring_program = models.ForeignKey(
-        SponsoringProgram,
-        verbose_name=_("sponsoring program"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="cohorts",
-    )
-    capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, help_text=_("Places in the cohort; empty for no limit.")
-    )
-
-    panels = [
-        FieldPanel("course"),
-        FieldPanel("name"),
-        FieldPanel("starts_on"),
-        FieldPanel("ends_on"),
-        FieldPanel("sponsoring_program"),
-        FieldPanel("capacity"),
-    ]
-
-    class Meta:
-        ordering = ["-starts_on", "name"]
-        verbose_name = _("cohort")
-        verbose_name_plural = _("cohorts")
-        constraints = [
-            models.UniqueConstraint(fields=["course", "name"], name="courses_cohort_unique_name_per_course"),
-            models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")), name="courses_cohort_ends_after_start"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gt=0),
-                name="courses_cohort_capacity_positive",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.course.title}: {self.name}"
-
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("A cohort cannot end before it starts.")})

@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from .forms import CatalogueFilterForm
-from .models import CatalogueIndexPage, CoursePage, ModulePage, Theme
+from ..forms import CatalogueFilterForm
+from ..models import CatalogueIndexPage, CoursePage, ModulePage, Theme
 
 COURSE_CARD_FIELDS = (
     "title",

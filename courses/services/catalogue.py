@@ -7,8 +7,8 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from lms.accounts.api import Role, group_permissions_grant, role_groups_ensure
 
-from .blocks import MODULE_IMAGE_SPECS
-from .models import CoursePage, ModulePage
+from ..blocks import MODULE_IMAGE_SPECS
+from ..models import CoursePage, ModulePage
 
 COVER_IMAGE_SPECS = ("fill-480x270|format-webp", "fill-960x540|format-webp")
 

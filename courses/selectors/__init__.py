@@ -1,0 +1,53 @@
+"""Reads for the catalogue and for learner state."""
+
+from .catalogue import (
+    COURSE_CARD_FIELDS,
+    ModuleNavigation,
+    catalogue_for_home,
+    catalogue_search,
+    course_list_featured,
+    course_list_live,
+    course_outline,
+    module_neighbours,
+    theme_list,
+)
+from .learning import (
+    Progress,
+    cohort_list_open,
+    cohort_places_taken,
+    course_id_of_module,
+    course_prerequisites_missing,
+    course_staff_can_read,
+    enrolment_get,
+    enrolment_list_for_student,
+    enrolment_list_visible_to,
+    enrolment_progress_annotate,
+    module_reader_enrolment,
+    progress_for,
+    progress_for_enrolments,
+)
+
+__all__ = [
+    "COURSE_CARD_FIELDS",
+    "ModuleNavigation",
+    "Progress",
+    "catalogue_for_home",
+    "catalogue_search",
+    "cohort_list_open",
+    "cohort_places_taken",
+    "course_id_of_module",
+    "course_list_featured",
+    "course_list_live",
+    "course_outline",
+    "course_prerequisites_missing",
+    "course_staff_can_read",
+    "enrolment_get",
+    "enrolment_list_for_student",
+    "enrolment_list_visible_to",
+    "enrolment_progress_annotate",
+    "module_neighbours",
+    "module_reader_enrolment",
+    "progress_for",
+    "progress_for_enrolments",
+    "theme_list",
+]

@@ -1,0 +1,43 @@
+"""Writes for the catalogue and for learner state."""
+
+from .catalogue import (
+    COVER_IMAGE_SPECS,
+    INSTRUCTOR_PAGE_PERMISSIONS,
+    course_instructors_group_delete,
+    course_instructors_sync,
+    course_roles_permissions_ensure,
+    page_rendition_specs,
+    page_renditions_warm,
+)
+from .enrolment import (
+    EnrolmentRefused,
+    enrolment_approve,
+    enrolment_completion_check,
+    enrolment_create_for_student,
+    enrolment_decision_notify,
+    enrolment_reject,
+    enrolment_request,
+    enrolment_withdraw,
+    module_complete,
+    module_visit,
+)
+
+__all__ = [
+    "COVER_IMAGE_SPECS",
+    "INSTRUCTOR_PAGE_PERMISSIONS",
+    "EnrolmentRefused",
+    "course_instructors_group_delete",
+    "course_instructors_sync",
+    "course_roles_permissions_ensure",
+    "enrolment_approve",
+    "enrolment_completion_check",
+    "enrolment_create_for_student",
+    "enrolment_decision_notify",
+    "enrolment_reject",
+    "enrolment_request",
+    "enrolment_withdraw",
+    "module_complete",
+    "module_visit",
+    "page_rendition_specs",
+    "page_renditions_warm",
+]
