@@ -39,3 +39,6 @@ def _sync_course_instructors(request, page):
 
 hooks.register("after_create_page", _sync_course_instructors)
 hooks.register("after_edit_page", _sync_course_instructors)
+
+# Learner-state screens register their own hooks and view sets when imported.
+from .wagtail_admin import enrolments, imports  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Enrolment lists, exports and decisions in the Wagtail admin (registered on import)."""

@@ -1,0 +1,1 @@
+"""The bulk import of students into a cohort, in the Wagtail admin (registered on import)."""
