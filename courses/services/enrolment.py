@@ -152,12 +152,13 @@ def enrolment_request(*, user, course: CoursePage, cohort: Cohort | None = None)
     to_status = EnrolmentStatus.ACTIVE if course.enrolment_policy == EnrolmentPolicy.OPEN else EnrolmentStatus.PENDING
     if to_status == EnrolmentStatus.ACTIVE:
         _cohort_place_check(cohort=cohort, enrolment=enrolment)
+    now = timezone.now()
     if enrolment is None:
-        return _save_new(
-            _new_enrolment(user=user, course=course, cohort=cohort, source=EnrolmentSource.SELF), to_status, actor=user
-        )
-    enrolment.cohort, enrolment.source = cohort, EnrolmentSource.SELF
-    _transition(enrolment, to_status, actor=user)
+        enrolment = _new_enrolment(user=user, course=course, cohort=cohort, source=EnrolmentSource.SELF)
+        enrolment.requested_at = now
+        return _save_new(enrolment, to_status, actor=user)
+    enrolment.cohort, enrolment.source, enrolment.requested_at = cohort, EnrolmentSource.SELF, now
+    _transition(enrolment, to_status, actor=user, now=now)
     return enrolment
 
 
@@ -198,7 +199,7 @@ def _decision_notify_later(event: EnrolmentEvent) -> None:
 @transaction.atomic
 def enrolment_approve(*, enrolment_id: int, actor) -> Enrolment:
     """A pending request becomes a place, if its cohort still has one; the student is emailed."""
-    enrolment = Enrolment.objects.select_for_update().select_related("cohort").get(pk=enrolment_id)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
     if enrolment.status != EnrolmentStatus.PENDING:
         raise EnrolmentRefused(_("Only pending requests can be approved."), "not_pending")
     cohort = Cohort.objects.select_for_update().filter(pk=enrolment.cohort_id).first()
