@@ -194,3 +194,15 @@ def test_forged_part_markers_in_content_render_nothing(student_client, student, 
 
     assert personalise(_Request(), forged.encode()) == b""
     cache.clear()
+
+
+def test_posting_another_students_ids_changes_nothing(client, other_student, student, enrolment, course, module):
+    client.force_login(other_student)
+    forged = {"user": student.pk, "enrolment": enrolment.pk, "user_id": student.pk}
+    response = client.post(f"/dashboard/courses/{course.pk}/withdraw/", forged, follow=True)
+    assert "You have no place on this course to withdraw from." in response.text
+    response = client.post(f"/dashboard/modules/{module.pk}/complete/", forged, follow=True)
+    assert "Enrol in the course before completing its modules." in response.text
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ACTIVE and not ModuleProgress.objects.exists()
+    assert not Enrolment.objects.filter(user=other_student).exists()
