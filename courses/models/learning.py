@@ -135,7 +135,10 @@ class Enrolment(TimeStampedModel):
         ordering = ["-status_changed_at"]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
-        permissions = [("decide_enrolment", _("Can approve or reject enrolment requests"))]
+        permissions = [
+            ("decide_enrolment", _("Can approve or reject enrolment requests")),
+            ("import_students", _("Can import students into cohorts")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "course"], name="courses_enrolment_one_per_student_and_course"),
             models.CheckConstraint(

@@ -94,6 +94,8 @@ class User(AbstractUser):
         related_name="users",
     )
     welcome_email_sent_at = models.DateTimeField(_("welcome email sent"), null=True, blank=True, editable=False)
+    # Set when an invitation to choose a password goes out (accounts made for someone, e.g. by a bulk import).
+    invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
