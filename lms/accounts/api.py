@@ -3,17 +3,30 @@
 from .models import SponsoringProgram, TimeStampedModel, User
 from .roles import Role
 from .selectors import user_has_role, user_is_staff_member
-from .services import group_permissions_grant, role_groups_ensure, user_create, user_roles_set
+from .services import (
+    UsersUpserted,
+    group_permissions_grant,
+    role_groups_ensure,
+    user_bulk_upsert,
+    user_create,
+    user_invitation_send,
+    user_invitations_send_later,
+    user_roles_set,
+)
 
 __all__ = [
     "Role",
     "SponsoringProgram",
     "TimeStampedModel",
     "User",
+    "UsersUpserted",
     "group_permissions_grant",
     "role_groups_ensure",
+    "user_bulk_upsert",
     "user_create",
     "user_has_role",
+    "user_invitation_send",
+    "user_invitations_send_later",
     "user_is_staff_member",
     "user_roles_set",
 ]
