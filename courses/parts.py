@@ -6,18 +6,21 @@ and on a module page its text (enrolled students, the course's instructors,
 program managers and administrators only) and the completion button. They
 return the same for every anonymous visitor, as the anonymous page cache
 keeps their output.
+
+What they work out for a signed-in visitor is cached too, under the content
+version, the visitor's learner version (bumped when their enrolments,
+progress or roles change) and, for the panel, the course's (bumped when a
+place in one of its cohorts is taken or freed): a signed-in page costs the
+user and one cache round trip when nothing changed.
 """
 
-import dataclasses
-
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 
 from lms.core import pagecache
 
-from .models import CoursePage, EnrolmentStatus, ModulePage, ModuleProgress
+from .models import CoursePage, EnrolmentStatus, ModulePage
 from .selectors import (
     cohort_list_open,
     course_prerequisites_missing,
@@ -25,107 +28,128 @@ from .selectors import (
     module_reader_enrolment,
     progress_for,
 )
-from .services import module_visit
+from .services import enrolment_activity_record, module_visit
 
 
-def _ids(arg: str) -> tuple[int, ...] | None:
+def _ids(arg: str, count: int) -> tuple[int, ...] | None:
     try:
-        return tuple(int(part) for part in arg.split("-"))
+        ids = tuple(int(part) for part in arg.split("-"))
     except ValueError:
         return None
+    return ids if len(ids) == count else None
+
+
+def _user_version(request) -> str:
+    return pagecache.version_key("user", request.user.pk)
 
 
 def enrolment_panel(request, arg: str) -> str:
-    ids = _ids(arg)
+    ids = _ids(arg, 1)
     if not ids:
         return ""
-    context = {"request": request, "user": request.user, "course_id": ids[0]}
-    if request.user.is_authenticated:
-        course = (
-            CoursePage.objects.filter(pk=ids[0])
-            .only("title", "url_path", "path", "depth", "enrolment_policy", "live")
-            .first()
-        )
-        if course is None:
-            return ""
-        enrolment = enrolment_get(user=request.user, course_id=course.pk)
-        if enrolment is not None:
-            enrolment.course = course
-        context.update(course=course, enrolment=enrolment)
-        if enrolment is None or enrolment.status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REJECTED):
-            context["missing"] = course_prerequisites_missing(user=request.user, course=course)
-            context["cohorts"] = cohort_list_open(course=course)
-            context["cohorts_with_places"] = [c for c in context["cohorts"] if c.places_left != 0]
-        if enrolment is not None and enrolment.status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED):
-            context["progress"] = progress_for(enrolment=enrolment)
+    if not request.user.is_authenticated:
+        return render_to_string("courses/parts/enrolment_panel.html", {"request": request, "user": request.user})
+    return pagecache.cached_part(
+        f"part:enrolment:{request.user.pk}:{ids[0]}:{get_language()}",
+        [_user_version(request), pagecache.version_key("course", ids[0])],
+        lambda: _enrolment_panel_render(request, ids[0]),
+    )
+
+
+def _enrolment_panel_render(request, course_id: int) -> str:
+    course = (
+        CoursePage.objects.filter(pk=course_id).only("title", "url_path", "path", "depth", "enrolment_policy").first()
+    )
+    if course is None:
+        return ""
+    enrolment = enrolment_get(user=request.user, course_id=course.pk)
+    context = {"request": request, "user": request.user, "course": course, "enrolment": enrolment}
+    if enrolment is not None:
+        enrolment.course = course
+    if enrolment is None or enrolment.status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.REJECTED):
+        context["missing"] = course_prerequisites_missing(user=request.user, course=course)
+        context["cohorts"] = cohort_list_open(course=course)
+        context["cohorts_with_places"] = [c for c in context["cohorts"] if c.places_left != 0]
+    if enrolment is not None and enrolment.status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED):
+        context["progress"] = progress_for(enrolment=enrolment)
     return render_to_string("courses/parts/enrolment_panel.html", context)
 
 
-@dataclasses.dataclass
-class _ModuleState:
-    may_read: bool
-    enrolment: object
-    progress: object  # ModuleProgress or None
+def _module_state(request, module_id: int, course_id: int) -> dict:
+    """May this visitor read the module, their place on the course, and whether they completed it.
 
-
-def _module_state(request, module_id: int, course_id: int) -> _ModuleState:
-    """Worked out once per request for both module parts; opening the module counts as starting it."""
+    Worked out once (cached) per visitor and module; opening the module
+    counts as starting it, and as activity on the enrolment.
+    """
     memo = request.__dict__.setdefault("_lms_module_state", {})
-    if (module_id, course_id) not in memo:
-        may_read, enrolment = module_reader_enrolment(user=request.user, course_id=course_id)
-        progress = None
-        if may_read and enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE:
-            progress = module_visit(enrolment=enrolment, module_id=module_id)
-        elif enrolment is not None and enrolment.status == EnrolmentStatus.COMPLETED:
-            progress = ModuleProgress.objects.filter(enrolment=enrolment, module_id=module_id).first()
-        memo[(module_id, course_id)] = _ModuleState(may_read, enrolment, progress)
-    return memo[(module_id, course_id)]
+    if module_id not in memo:
+        state = pagecache.cached_part(
+            f"part:module:{request.user.pk}:{module_id}",
+            [_user_version(request)],
+            lambda: _module_state_compute(request.user, module_id, course_id),
+        )
+        if state["status"] == EnrolmentStatus.ACTIVE:
+            enrolment_activity_record(enrolment_id=state["enrolment_id"])
+        memo[module_id] = state
+    return memo[module_id]
 
 
-def module_body_html(module_id: int, version: str) -> str:
+def _module_state_compute(user, module_id: int, course_id: int) -> dict:
+    may_read, enrolment = module_reader_enrolment(user=user, course_id=course_id)
+    state = {"may_read": may_read, "enrolment_id": None, "status": None, "completed_at": None}
+    if enrolment is None:
+        return state
+    state.update(enrolment_id=enrolment.pk, status=enrolment.status)
+    if enrolment.status == EnrolmentStatus.ACTIVE:
+        state["completed_at"] = module_visit(enrolment=enrolment, module_id=module_id).completed_at
+    elif enrolment.status == EnrolmentStatus.COMPLETED:
+        progress = enrolment.module_progress.filter(module_id=module_id).first()
+        state["completed_at"] = progress.completed_at if progress else None
+    return state
+
+
+def module_body_html(module_id: int) -> str:
     """A module's rendered text, kept in the cache until content changes."""
-    key = f"modulebody:{module_id}:{get_language()}:{version}"
-    html = cache.get(key)
-    if html is None:
+
+    def render():
         page = ModulePage.objects.filter(pk=module_id, live=True).first()
-        html = render_to_string("courses/parts/module_body.html", {"page": page}) if page else ""
-        cache.set(key, html)
-    return html
+        return render_to_string("courses/parts/module_body.html", {"page": page}) if page else ""
+
+    return pagecache.cached_part(f"part:modulebody:{module_id}:{get_language()}", [], render)
 
 
 def module_body(request, arg: str) -> str:
-    ids = _ids(arg)
-    if not ids or len(ids) != 2:
+    ids = _ids(arg, 2)
+    if not ids:
         return ""
-    state = _module_state(request, *ids) if request.user.is_authenticated else None
-    if state is not None and state.may_read:
-        return module_body_html(ids[0], pagecache.current_version(request))
-    course = CoursePage.objects.filter(pk=ids[1]).only("title", "url_path", "path", "depth").first()
+    if request.user.is_authenticated and _module_state(request, *ids)["may_read"]:
+        return module_body_html(ids[0])
+    return pagecache.cached_part(
+        f"part:modulelocked:{ids[1]}:{get_language()}:{request.user.is_authenticated}:{request.path}",
+        [],
+        lambda: _module_locked_render(request, ids[1]),
+    )
+
+
+def _module_locked_render(request, course_id: int) -> str:
+    course = CoursePage.objects.filter(pk=course_id).only("title", "url_path", "path", "depth").first()
     return render_to_string(
         "courses/parts/module_locked.html", {"request": request, "user": request.user, "course": course}
     )
 
 
 def module_actions(request, arg: str) -> str:
-    ids = _ids(arg)
-    if not ids or len(ids) != 2 or not request.user.is_authenticated:
+    ids = _ids(arg, 2)
+    if not ids or not request.user.is_authenticated:
         return ""
     state = _module_state(request, *ids)
-    if (
-        state.enrolment is None
-        or not state.may_read
-        or state.enrolment.status
-        not in (
-            EnrolmentStatus.ACTIVE,
-            EnrolmentStatus.COMPLETED,
-        )
-    ):
+    if not state["may_read"] or state["status"] not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED):
         return ""
     return render_to_string(
         "courses/parts/module_actions.html",
         {
             "request": request,
-            "progress": state.progress,
+            "completed_at": state["completed_at"],
             "complete_url": reverse("module_complete", args=[ids[0]]),
         },
     )

@@ -11,6 +11,7 @@ from .catalogue import (
 )
 from .enrolment import (
     EnrolmentRefused,
+    enrolment_activity_record,
     enrolment_approve,
     enrolment_completion_check,
     enrolment_create_for_student,
@@ -18,17 +19,22 @@ from .enrolment import (
     enrolment_reject,
     enrolment_request,
     enrolment_withdraw,
+    learner_state_changed,
     module_complete,
     module_visit,
 )
+from .imports import StudentImportRefused, cohort_students_import, student_import_template_csv
 
 __all__ = [
     "COVER_IMAGE_SPECS",
     "INSTRUCTOR_PAGE_PERMISSIONS",
     "EnrolmentRefused",
+    "StudentImportRefused",
+    "cohort_students_import",
     "course_instructors_group_delete",
     "course_instructors_sync",
     "course_roles_permissions_ensure",
+    "enrolment_activity_record",
     "enrolment_approve",
     "enrolment_completion_check",
     "enrolment_create_for_student",
@@ -36,8 +42,10 @@ __all__ = [
     "enrolment_reject",
     "enrolment_request",
     "enrolment_withdraw",
+    "learner_state_changed",
     "module_complete",
     "module_visit",
     "page_rendition_specs",
     "page_renditions_warm",
+    "student_import_template_csv",
 ]

@@ -6,6 +6,7 @@ from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from lms.accounts.api import Role, group_permissions_grant, role_groups_ensure
+from lms.core import pagecache
 
 from ..blocks import MODULE_IMAGE_SPECS
 from ..models import CoursePage, ModulePage
@@ -28,8 +29,12 @@ def course_roles_permissions_ensure() -> None:
             "courses.change_cohort",
             "courses.delete_cohort",
             "courses.view_cohort",
+            "courses.import_students",
+            "courses.view_enrolment",
+            "courses.decide_enrolment",
         ],
     )
+    group_permissions_grant(group=groups[Role.INSTRUCTOR], permissions=["courses.view_enrolment"])
     root_collection = Collection.get_first_root_node()
     if root_collection is None:
         return
@@ -65,7 +70,11 @@ def course_instructors_sync(*, course: CoursePage, instructors=None) -> Group:
     for permission in permissions:
         GroupPagePermission.objects.get_or_create(group=group, page_id=course.pk, permission=permission)
     wanted = list(instructors if instructors is not None else course.instructors.all())
+    before = set(group.user_set.values_list("pk", flat=True))
     group.user_set.set(wanted)
+    # Instructors read their courses' module text: who may read changed for these people.
+    changed = before ^ {user.pk for user in wanted}
+    pagecache.versions_bump_on_commit(*(pagecache.version_key("user", pk) for pk in changed))
     return group
 
 

@@ -9,11 +9,14 @@ person who asked, and writes nothing.
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from lms.core import pagecache
 
 from ..completion import completion_requirements_unmet, course_completed
 from ..models import (
@@ -270,14 +273,33 @@ def _course_of_module(module: ModulePage) -> CoursePage | None:
 
 def module_visit(*, enrolment: Enrolment, module_id: int) -> ModuleProgress:
     """A student opened a module: it counts as started, and as activity on the enrolment."""
-    now = timezone.now()
     progress, _created = ModuleProgress.objects.get_or_create(
-        enrolment=enrolment, module_id=module_id, defaults={"started_at": now}
+        enrolment=enrolment, module_id=module_id, defaults={"started_at": timezone.now()}
     )
-    if enrolment.last_activity_at is None or now - enrolment.last_activity_at > ACTIVITY_RESOLUTION:
-        Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=now)
-        enrolment.last_activity_at = now
+    enrolment_activity_record(enrolment_id=enrolment.pk)
     return progress
+
+
+def enrolment_activity_record(*, enrolment_id: int) -> None:
+    """Move ``last_activity_at`` at most once per ACTIVITY_RESOLUTION per enrolment.
+
+    The cache decides (an atomic add that expires), so reading does not write
+    on every page view, in any number of web processes.
+    """
+    if cache.add(f"activity:{enrolment_id}", 1, timeout=int(ACTIVITY_RESOLUTION.total_seconds())):
+        Enrolment.objects.filter(pk=enrolment_id).update(last_activity_at=timezone.now())
+
+
+def learner_state_changed(*, user_ids=(), course_ids=()) -> None:
+    """Cached personal parts that show these students' or courses' enrolments are stale once this commits.
+
+    Saving an Enrolment or a ModuleProgress does this by itself (courses.signals);
+    bulk writes, which send no signals, must call it.
+    """
+    pagecache.versions_bump_on_commit(
+        *(pagecache.version_key("user", pk) for pk in user_ids),
+        *(pagecache.version_key("course", pk) for pk in course_ids),
+    )
 
 
 @transaction.atomic

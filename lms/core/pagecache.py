@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.template.backends.utils import csrf_input
 from django.utils.cache import patch_vary_headers
@@ -64,6 +65,54 @@ def current_version(request=None) -> str:
         if request is not None:
             request._pagecache_version = version
     return version
+
+
+# Per-person parts can be cached too, under versions that the code changing
+# what they show bumps: one version per user ("user", id) and per any other
+# scope an app needs ("course", id), beside the content version.
+
+
+def version_key(scope: str, ident) -> str:
+    return f"pagecache:v:{scope}:{ident}"
+
+
+def versions_bump(*keys: str) -> None:
+    """Make every part cached under these versions stale. Call it after the change is committed."""
+    if keys:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+
+def versions_bump_on_commit(*keys: str) -> None:
+    """Bump now and again once the transaction commits.
+
+    A part rendered between the two (from data not yet committed, so the old
+    data) is stored under the first new version, which the second bump retires.
+    """
+    versions_bump(*keys)
+    transaction.on_commit(lambda: versions_bump(*keys))
+
+
+def cached_part(key: str, version_keys: list[str], render: Callable[[], object]):
+    """``render()``'s result, kept under ``key`` until the content version or any of ``version_keys`` moves.
+
+    One cache round trip on a hit. The versions are read before rendering, so a
+    change committed while rendering leaves the entry stale, never wrong.
+    """
+    found = cache.get_many([key, VERSION_KEY, *version_keys])
+    versions = []
+    for name in (VERSION_KEY, *version_keys):
+        value = found.get(name)
+        if value is None:  # evicted or new: a fresh version, so no older entry matches
+            value = uuid.uuid4().hex
+            if not cache.add(name, value, timeout=None):
+                value = cache.get(name)
+        versions.append(value)
+    entry = found.get(key)
+    if entry is not None and entry["versions"] == versions:
+        return entry["value"]
+    value = render()
+    cache.set(key, {"versions": versions, "value": value}, timeout=settings.LMS_PAGE_CACHE_TIMEOUT)
+    return value
 
 
 def _key(request, kind) -> str:
@@ -114,6 +163,8 @@ def personalise(request, content: bytes) -> bytes:
     if b"<!--lms:" not in content:
         return content
     token = _marker_token().encode()
+    # Parts may be cached: their forms carry the placeholder, filled in below, never a token.
+    request._lms_csrf_placeholder = True
 
     def replace(match):
         renderer = _renderers.get(match.group(2).decode())

@@ -206,3 +206,21 @@ def test_posting_another_students_ids_changes_nothing(client, other_student, stu
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.ACTIVE and not ModuleProgress.objects.exists()
     assert not Enrolment.objects.filter(user=other_student).exists()
+
+
+def test_cached_panels_follow_other_students_taking_places(client, student, other_student, course):
+    cohort = CohortFactory(course=course, capacity=1, name="Last place")
+    client.force_login(student)
+    assert "1 place left." in client.get(course.url).text
+    other = client.__class__()
+    other.force_login(other_student)
+    other.post(f"/dashboard/courses/{course.pk}/enrol/", {"cohort": cohort.pk})
+    assert "Every cohort of this course is full" in client.get(course.url).text
+
+
+def test_cached_module_state_follows_teaching_assignments(client, other_instructor, course, module):
+    client.force_login(other_instructor)
+    assert SECRET_TEXT not in client.get(module.url).text
+    course.instructors.set([other_instructor])
+    course.save_revision().publish()
+    assert SECRET_TEXT in client.get(module.url).text

@@ -30,28 +30,6 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def _migrated_snapshot(django_db_setup, django_db_blocker):
-    """The migrated rows pytest-django serialized at set-up; put back when the session ends.
-
-    Django empties the database after each transactional test and, with serialized
-    rollback, reloads these rows only at the start of the next such test. With
-    ``--reuse-db`` the next pytest session would otherwise find an empty database,
-    and every test expecting the migrated site tree would fail.
-    """
-    from django.db import connections
-
-    snapshot = {
-        connection.alias: connection._test_serialized_contents
-        for connection in connections.all()
-        if hasattr(connection, "_test_serialized_contents")
-    }
-    yield snapshot
-    with django_db_blocker.unblock():
-        for alias, contents in snapshot.items():
-            connections[alias].creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture(scope="session")
 def browser(_migrated_snapshot):
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         # Playwright's sync API drives the browser from an asyncio event loop that it runs in
