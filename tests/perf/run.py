@@ -432,6 +432,10 @@ def verify(server: Server, target: Target, cookies: dict[str, str]) -> str:
     elif signed_in != target.signed_in:
         state = "signed in" if signed_in else "anonymous"
         raise BenchError(f"{target.name}: the page was rendered {state}")
+    # The bench student is enrolled (django_jobs.seed): signed in, the module text must be there.
+    locked = "This module is for enrolled students" in response.text
+    if target.path == MODULE_PATH and locked == target.signed_in:
+        raise BenchError(f"{target.name}: module text {'missing' if locked else 'shown to an anonymous visitor'}")
     if target.path == "/catalogue/" and "page=2" not in response.text:
         raise BenchError("the catalogue does not paginate: fewer courses than expected?")
     return response.headers.get("X-Page-Cache", "-")
