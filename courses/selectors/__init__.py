@@ -26,6 +26,12 @@ from .learning import (
     progress_for,
     progress_for_enrolments,
 )
+from .staff import (
+    enrolment_detail_for_staff,
+    enrolment_history,
+    enrolment_list_for_staff,
+    enrolment_search,
+)
 
 __all__ = [
     "COURSE_CARD_FIELDS",
@@ -41,10 +47,14 @@ __all__ = [
     "course_outline",
     "course_prerequisites_missing",
     "course_staff_can_read",
+    "enrolment_detail_for_staff",
     "enrolment_get",
+    "enrolment_history",
+    "enrolment_list_for_staff",
     "enrolment_list_for_student",
     "enrolment_list_visible_to",
     "enrolment_progress_annotate",
+    "enrolment_search",
     "module_neighbours",
     "module_reader_enrolment",
     "progress_for",

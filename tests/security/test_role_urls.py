@@ -6,7 +6,7 @@ DENIED means the admin refused (Wagtail redirects with a message, or 403).
 
 import pytest
 
-from courses.factories import ModulePageFactory
+from courses.factories import EnrolmentFactory, ModulePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,13 @@ ROUTES = {
     "/admin/users/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
     "/admin/groups/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
     "/admin/images/": (LOGIN, DENIED, DENIED, OK, OK, DENIED, OK),
+    "/admin/enrolments/": (LOGIN, DENIED, DENIED, OK, OK, OK, OK),
+    "/admin/enrolments/results/?course={course_id}&status=pending&q=a": (LOGIN, DENIED, DENIED, OK, OK, OK, OK),
+    "/admin/enrolments/?export=csv": (LOGIN, DENIED, DENIED, OK, OK, OK, OK),
+    "/admin/enrolments/{enrolment_id}/": (LOGIN, DENIED, DENIED, DENIED, OK, OK, OK),
+    "/admin/enrolments/enrol/": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
+    "/admin/bulk/courses/enrolment/approve/?id={enrolment_id}": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
+    "/admin/bulk/courses/enrolment/reject/?id={enrolment_id}": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
 }
 
 
@@ -79,6 +86,8 @@ def test_every_url_answers_every_role_as_expected(client, people, catalogue, cou
         "course_id": course.pk,
         "module_id": module.pk,
         "catalogue_id": catalogue.pk,
+        # A request on the other instructor's course: the course above stays deletable.
+        "enrolment_id": EnrolmentFactory(user=people["other_student"], course=other_course, status="pending").pk,
     }
     mismatches = []
     for role in ROLES:
