@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Level
+from .models import Cohort, Level
+from .services.imports import MAX_FILE_BYTES, MAX_ROWS
 
 
 class CatalogueFilterForm(forms.Form):
@@ -19,3 +21,44 @@ class CatalogueFilterForm(forms.Form):
     def __init__(self, *args, themes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [("", _("Any theme")), *((t.slug, t.name) for t in themes)]
+
+
+class StudentImportForm(forms.Form):
+    """The bulk import screen: a cohort that has not ended and a file of at most MAX_FILE_BYTES."""
+
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"),
+        queryset=Cohort.objects.none(),
+        empty_label=_("Choose a cohort"),
+        help_text=_("Cohorts that have not ended, by course."),
+    )
+    file = forms.FileField(
+        label=_("File of students"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = MAX_FILE_BYTES
+        self.fields["cohort"].queryset = (
+            Cohort.objects.filter(ends_on__gte=timezone.localdate())
+            .select_related("course")
+            .order_by("course__title", "starts_on", "name")
+        )
+        self.fields["file"].help_text = _(
+            "CSV (UTF-8, comma-, semicolon- or tab-separated) or Excel workbook (.xlsx), "
+            "at most %(size)s MB and %(rows)s students."
+        ) % {"size": MAX_FILE_BYTES // 1024 // 1024, "rows": f"{MAX_ROWS:,}"}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; files of at most %(limit)s MB are accepted. Split it into smaller files.")
+                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": self.max_bytes // 1024 // 1024}
+            )
+        return upload
