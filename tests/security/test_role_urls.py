@@ -40,6 +40,8 @@ ROUTES = {
     "/admin/users/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
     "/admin/groups/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, OK),
     "/admin/images/": (LOGIN, DENIED, DENIED, OK, OK, DENIED, OK),
+    "/admin/students/import/": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
+    "/admin/students/import/template.csv": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
     "/admin/enrolments/": (LOGIN, DENIED, DENIED, OK, OK, OK, OK),
     "/admin/enrolments/results/?course={course_id}&status=pending&q=a": (LOGIN, DENIED, DENIED, OK, OK, OK, OK),
     "/admin/enrolments/?export=csv": (LOGIN, DENIED, DENIED, OK, OK, OK, OK),
