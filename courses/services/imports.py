@@ -46,6 +46,7 @@ from lms.accounts.api import SponsoringProgram, User, user_bulk_upsert
 
 from ..models import Cohort, Enrolment, EnrolmentEvent, EnrolmentSource, EnrolmentStatus
 from ..models.learning import PLACE_HOLDING_STATUSES
+from .enrolment import learner_state_changed
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -717,6 +718,12 @@ def _students_write(*, cohort_id: int, student_file: StudentFile, actor) -> Stud
     )
     Enrolment.objects.bulk_update(to_move, ["cohort", "updated_at"], batch_size=_BULK_BATCH)
     EnrolmentEvent.objects.bulk_create(events, batch_size=_BULK_BATCH)
+    # Bulk writes send no signals: retire the cached parts that showed these enrolments. Accounts
+    # created just now have nothing cached yet.
+    created = set(accounts.created)
+    changed_user_ids = [e.user_id for e in [*new_enrolments, *to_reactivate, *to_move] if e.user_id not in created]
+    if new_enrolments or to_reactivate or to_move:
+        learner_state_changed(user_ids=changed_user_ids, course_ids=[cohort.course_id])
     return StudentImportResult(
         cohort_id=cohort.pk,
         rows=len(people),

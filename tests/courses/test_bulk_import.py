@@ -269,6 +269,21 @@ def test_cohort_students_import_moves_active_students_and_leaves_completed_ones(
     assert not EnrolmentEvent.objects.exists()
 
 
+def test_cohort_students_import_retires_cached_pages_that_showed_the_students_enrolments(
+    cohort, student, manager, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from lms.core import pagecache
+
+    keys = [pagecache.version_key("user", student.pk), pagecache.version_key("course", cohort.course_id)]
+    before = cache.get_many(keys)
+    row = [student.email, student.first_name, student.last_name, *[""] * 7]
+    _import(cohort, _csv([row]), manager, django_capture_on_commit_callbacks)
+    after = cache.get_many(keys)
+    assert all(after.get(key) not in (None, before.get(key)) for key in keys)
+
+
 def test_cohort_students_import_fills_the_last_places_of_a_cohort(
     cohort, course, student, manager, django_capture_on_commit_callbacks
 ):
