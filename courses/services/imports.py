@@ -26,6 +26,7 @@ import codecs
 import csv
 import dataclasses
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -436,7 +437,9 @@ def _languages() -> dict[str, str]:
     return accepted
 
 
+@functools.lru_cache(maxsize=2048)
 def _country(value: str) -> str:
+    # Cached: by_name() reads every country's translated name, and a file repeats a few countries.
     return countries.alpha2(value) or countries.by_name(value) or _COUNTRY_ALIASES.get(value.casefold(), "")
 
 
@@ -452,6 +455,7 @@ class _Checker:
             self.programs[program.code.casefold()] = program
             self.programs[program.name.casefold()] = program
         self.first_line_of_email = {}
+        self.normalize_email = User.objects.normalize_email
 
     def problem(self, line: int, field: str, message: str) -> None:
         self.problems.append(ImportProblem(line, self.headers.get(field, ""), message))
@@ -515,7 +519,7 @@ class _Checker:
         except ValidationError:
             self.problem(line, "email", _("“%(value)s” is not a valid email address.") % {"value": value})
             return None
-        email = User.objects.normalize_email(value)
+        email = self.normalize_email(value)
         first_line = self.first_line_of_email.setdefault(email, line)
         if first_line != line:
             self.problem(
