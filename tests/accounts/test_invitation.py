@@ -131,3 +131,19 @@ def test_user_bulk_upsert_refuses_fields_that_are_not_profile_fields(db):
     with pytest.raises(ValueError, match="is_superuser"):
         user_bulk_upsert(people=[{"email": "x@example.org", "first_name": "X", "is_superuser": True}])
     assert not User.objects.filter(email="x@example.org").exists()
+
+
+def test_user_bulk_upsert_invites_again_only_when_the_last_invitation_has_expired(
+    invitee, settings, django_capture_on_commit_callbacks
+):
+    person = {"email": invitee.email, "first_name": invitee.first_name}
+    User.objects.filter(pk=invitee.pk).update(invited_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert user_bulk_upsert(people=[person]).invited == []
+    assert mail.outbox == []
+
+    expired = timezone.now() - datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    User.objects.filter(pk=invitee.pk).update(invited_at=expired)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert user_bulk_upsert(people=[person]).invited == [invitee.pk]
+    assert [message.to for message in mail.outbox] == [[invitee.email]]
