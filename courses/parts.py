@@ -48,7 +48,11 @@ def enrolment_panel(request, arg: str) -> str:
     if not ids:
         return ""
     if not request.user.is_authenticated:
-        return render_to_string("courses/parts/enrolment_panel.html", {"request": request, "user": request.user})
+        # The same for every anonymous visitor (kept in the anonymous page cache):
+        # a closed course says so rather than inviting them to sign in.
+        course = CoursePage.objects.filter(pk=ids[0]).only("enrolment_policy").first()
+        context = {"request": request, "user": request.user, "course": course}
+        return render_to_string("courses/parts/enrolment_panel.html", context)
     return pagecache.cached_part(
         f"part:enrolment:{request.user.pk}:{ids[0]}:{get_language()}",
         [_user_version(request), pagecache.version_key("course", ids[0])],

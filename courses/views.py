@@ -53,11 +53,14 @@ def course_enrol(request, course_id: int):
 def course_withdraw(request, course_id: int):
     course = _live_course(course_id)
     try:
-        enrolment_withdraw(user=request.user, course=course)
+        enrolment = enrolment_withdraw(user=request.user, course=course)
     except EnrolmentRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, _("You have withdrawn from “%(course)s”.") % {"course": course.title})
+        if enrolment.activated_at is None:
+            messages.success(request, _("Your request for “%(course)s” is cancelled.") % {"course": course.title})
+        else:
+            messages.success(request, _("You have withdrawn from “%(course)s”.") % {"course": course.title})
     return redirect(course.url)
 
 

@@ -224,3 +224,19 @@ def test_cached_module_state_follows_teaching_assignments(client, other_instruct
     course.instructors.set([other_instructor])
     course.save_revision().publish()
     assert SECRET_TEXT in client.get(module.url).text
+
+
+def test_cancelling_a_request_is_worded_as_such(student_client, student, catalogue):
+    course = CoursePageFactory(parent=catalogue, title="Doctrine", enrolment_policy="approval")
+    student_client.post(f"/dashboard/courses/{course.pk}/enrol/")
+    response = student_client.post(f"/dashboard/courses/{course.pk}/withdraw/", follow=True)
+    assert "Your request for “Doctrine” is cancelled." in response.text
+    assert "You cancelled your request on" in response.text
+    assert "request cancelled on" in student_client.get("/dashboard/").text
+
+
+def test_closed_courses_tell_anonymous_visitors_how_places_are_given(client, catalogue):
+    closed = CoursePageFactory(parent=catalogue, title="Conditionality", enrolment_policy="closed")
+    text = client.get(closed.url).text
+    assert "Places on this course are assigned by program managers." in text
+    assert "Sign in to enrol" not in text

@@ -10,7 +10,11 @@ from tests.e2e.support import MODULE_TITLES, assert_accessible
 pytestmark = pytest.mark.browser
 
 
-def test_catalogue_walk_from_home_to_module_and_between_modules(page, curriculum):
+def test_catalogue_walk_from_home_to_module_and_between_modules(page, curriculum, student):
+    from courses.factories import EnrolmentFactory
+    from courses.models import CoursePage
+
+    EnrolmentFactory(user=student, course=CoursePage.objects.get(slug="civilian-control"))
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Professional military education online")
     assert_accessible(page, "home")
@@ -45,6 +49,14 @@ def test_catalogue_walk_from_home_to_module_and_between_modules(page, curriculum
     assert_accessible(page, "course")
 
     outline.first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(MODULE_TITLES[0])
+    # Module text is for enrolled students: the visitor signs in from the notice, and comes back.
+    expect(page.get_by_role("heading", name="This module is for enrolled students")).to_be_visible()
+    expect(page.locator(".prose").get_by_role("heading", name="The principle")).to_have_count(0)
+    page.get_by_role("main").get_by_role("link", name="Sign in", exact=True).click()
+    page.get_by_label("Email address").fill(student.email)
+    page.get_by_label("Password").fill("pme-demo")
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(MODULE_TITLES[0])
     expect(page.locator(".module > header .eyebrow")).to_have_text("Module 1 of 3")
     prose = page.locator(".prose")

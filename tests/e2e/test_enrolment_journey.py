@@ -285,13 +285,15 @@ def test_approval_course_request_waits_then_cancel(page, curriculum, other_cours
 
     expect(_status(page)).to_contain_text("Defence Budgeting")
     panel = _panel(page)
-    expect(panel).to_contain_text(f"You withdrew on {_today()}.")
+    expect(panel).to_contain_text(f"You cancelled your request on {_today()}.")
     expect(panel).not_to_contain_text("awaiting approval")
     expect(panel.get_by_role("button", name="Request a place")).to_be_visible()
 
     page.goto("/dashboard/")
     expect(page.get_by_role("region", name="Waiting for approval")).to_have_count(0)
-    expect(page.get_by_role("region", name="Courses you left")).to_contain_text("Defence Budgeting")
+    left = page.get_by_role("region", name="Courses you left and requests you cancelled")
+    expect(left).to_contain_text("Defence Budgeting")
+    expect(left).to_contain_text(f"request cancelled on {_today()}")
     assert_accessible(page, "dashboard after cancelling a request")
 
 
