@@ -121,6 +121,11 @@ def enrolment_count_under_page(*, page) -> int:
     return Enrolment.objects.filter(course__path__startswith=page.path).count()
 
 
+def enrolment_count_in_cohort(*, cohort) -> int:
+    """Enrolments, in any status, that name the cohort."""
+    return Enrolment.objects.filter(cohort=cohort).count()
+
+
 def student_get_by_email(*, email: str):
     """The active account with this email address, if there is one."""
     return User.objects.filter(email__iexact=email.strip(), is_active=True).first()

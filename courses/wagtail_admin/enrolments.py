@@ -48,6 +48,7 @@ from ..selectors.staff import (
     country_list_with_enrolments_visible_to,
     course_list_for_manual_enrolment,
     course_list_with_enrolments_visible_to,
+    enrolment_count_in_cohort,
     enrolment_count_under_page,
     enrolment_detail_for_staff,
     enrolment_history,
@@ -745,6 +746,27 @@ def _refuse_bulk_deleting_courses_with_enrolments(request, action_type, objects,
     deleting_pages = action_type == "delete" and objects and isinstance(objects[0], Page)
     if deleting_pages and _deletion_refused(request, objects):
         return redirect(action_class_instance.next_url)
+    return None
+
+
+@hooks.register("before_delete_snippet")
+def _refuse_deleting_a_cohort_with_enrolments(request, instances):
+    # Enrolment.cohort is PROTECT too; without this the delete would fail with a server error.
+    for cohort in instances:
+        count = enrolment_count_in_cohort(cohort=cohort) if isinstance(cohort, Cohort) else 0
+        if count:
+            messages.error(
+                request,
+                ngettext(
+                    "The cohort “%(name)s” cannot be deleted: %(count)d student is enrolled in it. "
+                    "Set its end date instead to close it.",
+                    "The cohort “%(name)s” cannot be deleted: %(count)d students are enrolled in it. "
+                    "Set its end date instead to close it.",
+                    count,
+                )
+                % {"name": cohort.name, "count": count},
+            )
+            return redirect(Cohort.snippet_viewset.get_url_name("list"))
     return None
 
 

@@ -450,6 +450,13 @@ def test_course_without_students_can_still_be_deleted(client, admin_user, catalo
     assert not type(empty).objects.filter(pk=empty.pk).exists()
 
 
+def test_cohort_delete_is_refused_while_students_are_enrolled(manager_client, cohort, roster):
+    response = manager_client.post(f"/admin/snippets/courses/cohort/delete/{cohort.pk}/", follow=True)
+    assert response.redirect_chain[0][0] == "/admin/snippets/courses/cohort/"
+    assert "The cohort “Spring intake” cannot be deleted: 2 students are enrolled in it." in response.text
+    assert type(cohort).objects.filter(pk=cohort.pk).exists()
+
+
 def test_course_pages_and_cohorts_link_to_their_students(
     client, admin_user, instructor, manager, catalogue, course, cohort
 ):
