@@ -10,7 +10,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
 from lms.accounts.api import Role, user_has_role
@@ -217,10 +217,12 @@ def enrolment_progress_annotate(queryset: QuerySet) -> QuerySet:
             enrolment=OuterRef("pk"), completed_at__isnull=False, module__live=True, module__is_required=True
         )
     )
+    # The same figure as Progress.percent: rounded, and 100 for a completed course with nothing required.
     return queryset.annotate(required_total=Coalesce(total, 0), required_done=Coalesce(done, 0)).annotate(
         progress_percent=Case(
+            When(required_total=0, status=EnrolmentStatus.COMPLETED, then=Value(100)),
             When(required_total=0, then=Value(0)),
-            default=F("required_done") * 100 / F("required_total"),
+            default=Cast(Round(F("required_done") * 100.0 / F("required_total")), IntegerField()),
             output_field=IntegerField(),
         )
     )

@@ -174,6 +174,8 @@ def enrolment_create_for_student(
     Returns the enrolment and whether it changed. A student already active or
     completed is left as they are (moved to the given cohort if they have none).
     """
+    if not course.live:
+        raise EnrolmentRefused(_("This course is not published: publish it before enrolling students."), "not_live")
     cohort = _cohort_check(course=course, cohort=cohort)
     enrolment = _enrolment_locked(user=user, course=course)
     if enrolment is not None and enrolment.status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED):

@@ -198,3 +198,10 @@ def test_a_manager_enrolling_an_active_student_changes_nothing(student, course, 
 def test_unpublished_courses_cannot_be_enrolled(student, catalogue):
     draft = CoursePageFactory(parent=catalogue, publish=False)
     _refused("not_live", user=student, course=draft)
+
+
+def test_managers_cannot_place_students_on_unpublished_courses(student, catalogue, manager):
+    draft = CoursePageFactory(parent=catalogue, publish=False)
+    with pytest.raises(EnrolmentRefused) as refusal:
+        enrolment_create_for_student(user=student, course=draft, cohort=None, actor=manager)
+    assert refusal.value.code == "not_live" and not Enrolment.objects.exists()

@@ -166,3 +166,18 @@ def test_a_student_sees_only_their_own_enrolments(client, student, other_student
     client.force_login(student)
     text = client.get("/dashboard/").text
     assert course.title not in text.split("Courses you might start with")[0]
+
+
+def test_progress_in_sql_matches_the_dashboard_figure(student, other_student, course, catalogue):
+    from courses.models import Enrolment
+    from courses.selectors import enrolment_progress_annotate
+
+    modules = [ModulePageFactory(parent=course) for _ in range(3)]
+    enrolment = EnrolmentFactory(user=student, course=course)
+    module_complete(user=student, module=modules[0])
+    module_complete(user=student, module=modules[1])
+    empty = CoursePageFactory(parent=catalogue, title="Nothing required")
+    done = EnrolmentFactory(user=other_student, course=empty, status=EnrolmentStatus.COMPLETED)
+    annotated = {e.pk: e.progress_percent for e in enrolment_progress_annotate(Enrolment.objects.all())}
+    assert annotated[enrolment.pk] == progress_for(enrolment=enrolment).percent == 67
+    assert annotated[done.pk] == progress_for(enrolment=done).percent == 100
