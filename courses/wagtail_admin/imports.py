@@ -8,13 +8,16 @@ see the menu item or reach the screens; everyone else is refused by Wagtail
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import path, reverse, reverse_lazy
+from django.urls import NoReverseMatch, path, reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import Button
 
 from ..forms import StudentImportForm
 from ..models import Cohort
@@ -64,6 +67,7 @@ class StudentImportView(WagtailAdminTemplateMixin, FormView):
             context["result_cohort"] = cohort
             if cohort is not None:
                 context["result_cohort_url"] = reverse("wagtailsnippets_courses_cohort:edit", args=[cohort.pk])
+                context["result_students_url"] = _cohort_students_url(cohort)
         context["columns"] = COLUMNS
         context["max_rows"] = MAX_ROWS
         context["template_url"] = reverse("courses_students_import_template")
@@ -90,6 +94,14 @@ def student_import_template(request):
     return response
 
 
+def _cohort_students_url(cohort) -> str:
+    """The enrolment list filtered to the cohort (courses/wagtail_admin/enrolments.py), if it is there."""
+    try:
+        return reverse("enrolments:index") + "?" + urlencode({"cohort": cohort.pk})
+    except NoReverseMatch:
+        return ""
+
+
 class _ImportMenuItem(MenuItem):
     def is_shown(self, request):
         return _may_import(request.user)
@@ -108,3 +120,11 @@ def _import_menu_item():
     return _ImportMenuItem(
         _("Import students"), reverse("courses_students_import"), icon_name="upload", name="import-students", order=320
     )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def _cohort_import_button(snippet, user, next_url=None):
+    # A way in from the cohorts' listing, with the cohort chosen.
+    if isinstance(snippet, Cohort) and _may_import(user) and snippet.ends_on >= timezone.localdate():
+        url = reverse("courses_students_import") + "?" + urlencode({"cohort": snippet.pk})
+        yield Button(_("Import students"), url=url, icon_name="upload", priority=6)

@@ -572,7 +572,8 @@ def test_import_view_imports_a_file_and_shows_the_counts(
 
     page = client.get(URL).text
     assert "2 students imported" in page
-    assert re.search(r"New accounts[^<]*</dt><dd>2</dd>", page)
+    assert re.search(r"New accounts[^<]*</th><td>2</td>", page)
+    assert f"/admin/enrolments/?cohort={cohort.pk}" in page
     assert f"/admin/snippets/courses/cohort/edit/{cohort.pk}/" in page
     assert "2 students imported" not in client.get(URL).text  # shown once
 
@@ -629,3 +630,10 @@ def test_import_template_download_is_a_utf8_csv_the_import_reads(client, manager
     # Filled in, the template imports as it is.
     refusal = _refused(cohort, response.content, manager)
     assert "column names but no students" in refusal.problems[0].message
+
+
+def test_import_opens_from_the_cohort_listing_with_the_cohort_chosen(client, manager, cohort):
+    link = f"/admin/students/import/?cohort={cohort.pk}"
+    client.force_login(manager)
+    assert link in client.get("/admin/snippets/courses/cohort/").text
+    assert f'<option value="{cohort.pk}" selected>' in client.get(link).text
