@@ -236,7 +236,9 @@ def student_file_read(*, data: bytes) -> StudentFile:
             )
         )
     text = _text_decode(data)
-    undecodable_lines = [number for number, line in enumerate(text.splitlines(), start=1) if _UNDECODABLE.search(line)]
+    # Lines counted as the CSV reader counts them (\n, \r\n or \r), so the numbers match the report's.
+    lines = enumerate(io.StringIO(text, newline=""), start=1)
+    undecodable_lines = [number for number, line in lines if _UNDECODABLE.search(line)]
     return _rows_read(_csv_rows(text), kind="csv", undecodable_lines=undecodable_lines)
 
 
@@ -448,6 +450,8 @@ class _Checker:
 
     def __init__(self, student_file: StudentFile):
         self.headers = student_file.headers
+        self.ignored_headers = student_file.ignored_headers
+        self.undecodable_lines = student_file.undecodable_lines
         self.problems = list(student_file.problems)
         self.languages = _languages()
         self.programs = {}
@@ -456,6 +460,18 @@ class _Checker:
             self.programs[program.name.casefold()] = program
         self.first_line_of_email = {}
         self.normalize_email = User.objects.normalize_email
+
+    def rows(self, rows) -> dict[str, tuple[int, dict]]:
+        """Each clean row's values for the accounts service, with its line, by email."""
+        people = {}
+        for line, cells in rows:
+            person = self.row(line, cells)
+            if person is not None:
+                people[person["email"]] = (line, person)
+        if self.undecodable_lines:
+            lines = ", ".join(str(line) for line in self.undecodable_lines[:10])
+            self.problems.append(ImportProblem(None, "", _encoding_advice() + " " + _("Lines: %s.") % lines))
+        return people
 
     def problem(self, line: int, field: str, message: str) -> None:
         self.problems.append(ImportProblem(line, self.headers.get(field, ""), message))
@@ -605,9 +621,13 @@ def cohort_students_import(*, cohort_id: int, data: bytes, actor) -> StudentImpo
     cohort of the course move here, completed ones stay as they are. New
     accounts are students, invited by email to choose a password.
     """
-    student_file = student_file_read(data=data)  # no lock held while the file is parsed
+    # Reading and checking take seconds for a large file: no lock is held meanwhile.
+    student_file = student_file_read(data=data)
+    _cohort_open_check(Cohort.objects.filter(pk=cohort_id).first())
+    checker = _Checker(student_file)
+    people = checker.rows(student_file.rows)
     try:
-        return _students_write(cohort_id=cohort_id, student_file=student_file, actor=actor)
+        return _students_write(cohort_id=cohort_id, people=people, checker=checker, actor=actor)
     except IntegrityError as error:
         # An account or an enrolment for one of these students was created at the same moment.
         raise _refuse(
@@ -615,38 +635,33 @@ def cohort_students_import(*, cohort_id: int, data: bytes, actor) -> StudentImpo
         ) from error
 
 
-@transaction.atomic
-def _students_write(*, cohort_id: int, student_file: StudentFile, actor) -> StudentImportResult:
-    cohort = Cohort.objects.select_for_update().filter(pk=cohort_id).first()
+def _cohort_open_check(cohort: Cohort | None) -> None:
     if cohort is None:
         raise _refuse(_("That cohort no longer exists."))
     if cohort.ends_on < timezone.localdate():
         raise _refuse(_("The cohort “%(cohort)s” has ended: students cannot join it.") % {"cohort": cohort.name})
 
-    checker = _Checker(student_file)
-    people, line_of_email = [], {}
-    for line, cells in student_file.rows:
-        person = checker.row(line, cells)
-        if person is not None:
-            people.append(person)
-            line_of_email[person["email"]] = line
+
+@transaction.atomic
+def _students_write(
+    *, cohort_id: int, people: dict[str, tuple[int, dict]], checker: _Checker, actor
+) -> StudentImportResult:
+    cohort = Cohort.objects.select_for_update().filter(pk=cohort_id).first()
+    _cohort_open_check(cohort)  # again, under the lock: it may have ended or gone since
     existing = {
         user.email_lower: user
         for user in User.objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in=list(line_of_email))
+        .filter(email_lower__in=list(people))
         .only("pk", "email", "is_active")
     }
     for email, user in existing.items():
         if not user.is_active:
             checker.problem(
-                line_of_email[email],
+                people[email][0],
                 "email",
                 _("The account %(email)s is deactivated. Reactivate it under Users, or take this row out.")
                 % {"email": email},
             )
-    if student_file.undecodable_lines:
-        lines = ", ".join(str(line) for line in student_file.undecodable_lines[:10])
-        checker.problems.append(ImportProblem(None, "", _encoding_advice() + " " + _("Lines: %s.") % lines))
     if checker.problems:
         raise StudentImportRefused(checker.problems)
 
@@ -679,7 +694,10 @@ def _students_write(*, cohort_id: int, student_file: StudentFile, actor) -> Stud
                 % {"cohort": cohort.name, "left": left, "capacity": cohort.capacity, "needed": places_needed}
             )
 
-    accounts = user_bulk_upsert(people=people, new_user_defaults={"sponsoring_program": cohort.sponsoring_program})
+    accounts = user_bulk_upsert(
+        people=[person for _line, person in people.values()],
+        new_user_defaults={"sponsoring_program": cohort.sponsoring_program},
+    )
     now = timezone.now()
     enrolled_user_ids = set(enrolments)
     new_enrolments = [
@@ -738,7 +756,7 @@ def _students_write(*, cohort_id: int, student_file: StudentFile, actor) -> Stud
         moved=len(to_move),
         already_enrolled=already,
         invited=len(accounts.invited),
-        ignored_headers=student_file.ignored_headers,
+        ignored_headers=checker.ignored_headers,
     )
 
 
