@@ -24,13 +24,13 @@ class CatalogueFilterForm(forms.Form):
 
 
 class StudentImportForm(forms.Form):
-    """The bulk import screen: a cohort that has not ended and a file of at most MAX_FILE_BYTES."""
+    """The bulk import screen: a cohort of a published course that has not ended, and a file."""
 
     cohort = forms.ModelChoiceField(
         label=_("Cohort"),
         queryset=Cohort.objects.none(),
         empty_label=_("Choose a cohort"),
-        help_text=_("Cohorts that have not ended, by course."),
+        help_text=_("Cohorts of published courses that have not ended, by course."),
     )
     file = forms.FileField(
         label=_("File of students"),
@@ -45,7 +45,7 @@ class StudentImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.max_bytes = MAX_FILE_BYTES
         self.fields["cohort"].queryset = (
-            Cohort.objects.filter(ends_on__gte=timezone.localdate())
+            Cohort.objects.filter(ends_on__gte=timezone.localdate(), course__live=True)
             .select_related("course")
             .order_by("course__title", "starts_on", "name")
         )

@@ -623,7 +623,7 @@ def cohort_students_import(*, cohort_id: int, data: bytes, actor) -> StudentImpo
     """
     # Reading and checking take seconds for a large file: no lock is held meanwhile.
     student_file = student_file_read(data=data)
-    _cohort_open_check(Cohort.objects.filter(pk=cohort_id).first())
+    _cohort_open_check(Cohort.objects.select_related("course").filter(pk=cohort_id).first())
     checker = _Checker(student_file)
     people = checker.rows(student_file.rows)
     try:
@@ -640,13 +640,15 @@ def _cohort_open_check(cohort: Cohort | None) -> None:
         raise _refuse(_("That cohort no longer exists."))
     if cohort.ends_on < timezone.localdate():
         raise _refuse(_("The cohort “%(cohort)s” has ended: students cannot join it.") % {"cohort": cohort.name})
+    if not cohort.course.live:  # as for a manager enrolling one student (enrolment_create_for_student)
+        raise _refuse(_("This course is not published: publish it before enrolling students."))
 
 
 @transaction.atomic
 def _students_write(
     *, cohort_id: int, people: dict[str, tuple[int, dict]], checker: _Checker, actor
 ) -> StudentImportResult:
-    cohort = Cohort.objects.select_for_update().filter(pk=cohort_id).first()
+    cohort = Cohort.objects.select_for_update(of=("self",)).select_related("course").filter(pk=cohort_id).first()
     _cohort_open_check(cohort)  # again, under the lock: it may have ended or gone since
     existing = {
         user.email_lower: user

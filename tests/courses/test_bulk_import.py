@@ -314,6 +314,11 @@ def test_cohort_students_import_refuses_an_ended_cohort(course, manager):
     assert "has ended" in _only_problem(_refused(ended, _csv([AMINA]), manager))[2]
 
 
+def test_cohort_students_import_refuses_a_cohort_of_an_unpublished_course(cohort, course, manager):
+    course.unpublish()
+    assert "not published" in _only_problem(_refused(cohort, _csv([AMINA]), manager))[2]
+
+
 def test_cohort_students_import_queries_do_not_grow_with_the_rows(
     cohort, manager, django_capture_on_commit_callbacks, settings
 ):
