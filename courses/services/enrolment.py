@@ -172,7 +172,8 @@ def enrolment_create_for_student(
     """A program manager gives a student a place, whatever the course's policy and prerequisites.
 
     Returns the enrolment and whether it changed. A student already active or
-    completed is left as they are (moved to the given cohort if they have none).
+    completed keeps their status; given a cohort other than theirs, they move to
+    it if it has a place.
     """
     if not course.live:
         raise EnrolmentRefused(_("This course is not published: publish it before enrolling students."), "not_live")

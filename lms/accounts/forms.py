@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -91,3 +91,16 @@ class TwoFactorTokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("The code is made of digits only."))
         return token
+
+
+class InvitationAwarePasswordResetForm(PasswordResetForm):
+    """Django's reset form, which also reaches students invited by a bulk import.
+
+    An invited account has no usable password until its owner chooses one, and
+    Django's form skips such accounts: a student whose invitation link expired
+    would get nothing. Invited accounts never signed in to are included.
+    """
+
+    def get_users(self, email):
+        users = User.objects.filter(email__iexact=email, is_active=True)
+        return (u for u in users if u.has_usable_password() or (u.invited_at and u.last_login is None))

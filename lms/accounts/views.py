@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lms.core.views import language_cookie_set
 
 from . import services
-from .forms import ProfileForm, SignInForm, SignUpForm, TwoFactorTokenForm
+from .forms import InvitationAwarePasswordResetForm, ProfileForm, SignInForm, SignUpForm, TwoFactorTokenForm
 
 
 def _remember_language(response, user):
@@ -113,6 +113,7 @@ def two_factor(request):
 
 
 password_reset = auth_views.PasswordResetView.as_view(
+    form_class=InvitationAwarePasswordResetForm,
     template_name="accounts/password_reset.html",
     email_template_name="accounts/email/password_reset.txt",
     subject_template_name="accounts/email/password_reset_subject.txt",

@@ -147,3 +147,32 @@ def test_user_bulk_upsert_invites_again_only_when_the_last_invitation_has_expire
     with django_capture_on_commit_callbacks(execute=True):
         assert user_bulk_upsert(people=[person]).invited == [invitee.pk]
     assert [message.to for message in mail.outbox] == [[invitee.email]]
+
+
+def test_an_invited_student_whose_link_expired_can_ask_for_a_new_one(client, invitee):
+    user_invitation_send(user_id=invitee.pk)
+    mail.outbox.clear()
+    client.post("/accounts/password-reset/", {"email": invitee.email})
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [invitee.email]
+
+
+def test_accounts_without_a_password_and_no_invitation_get_no_reset_email(client, invitee):
+    client.post("/accounts/password-reset/", {"email": invitee.email})
+    assert mail.outbox == []
+
+
+def test_emails_print_names_as_written(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {
+                "email": "sean.obrien@example.org",
+                "first_name": "Seán",
+                "last_name": "O'Brien & Sons",
+                "password1": "a long enough passphrase 42",
+                "password2": "a long enough passphrase 42",
+                "preferred_language": "en",
+            },
+        )
+    assert mail.outbox and "O'Brien & Sons" in mail.outbox[0].body
+    assert "&#x27;" not in mail.outbox[0].body and "&amp;" not in mail.outbox[0].body
