@@ -93,6 +93,20 @@ def admin_user(db):
 
 
 @pytest.fixture
+def people(student, other_student, instructor, other_instructor, manager, admin_user):
+    """Everyone the role-by-URL checks go through, by role name (anonymous is None)."""
+    return {
+        "anonymous": None,
+        "student": student,
+        "other_student": other_student,
+        "instructor": instructor,
+        "other_instructor": other_instructor,
+        "manager": manager,
+        "admin": admin_user,
+    }
+
+
+@pytest.fixture
 def course(catalogue, theme, instructor):
     return CoursePageFactory(
         parent=catalogue, title="Civilian Control", slug="civilian-control", themes=[theme], instructors=[instructor]

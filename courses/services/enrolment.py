@@ -10,12 +10,11 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.accounts.api import user_email_send
 from lms.core import pagecache
 
 from ..completion import completion_requirements_unmet, course_completed
@@ -247,20 +246,14 @@ def enrolment_decision_notify(*, event_id: int) -> bool:
     )
     if event is None:
         return False
-    user = event.enrolment.user
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "event": event,
-            "course": event.enrolment.course,
-            "course_url": _absolute_url(event.enrolment.course.get_url() or "/dashboard/"),
-            "approved": event.to_status == EnrolmentStatus.ACTIVE,
-            "platform_name": settings.WAGTAIL_SITE_NAME,
-            "base_url": settings.WAGTAILADMIN_BASE_URL,
-        }
-        subject = render_to_string("courses/email/decision_subject.txt", context).strip()
-        body = render_to_string("courses/email/decision.txt", context)
-    send_mail(subject, body, None, [user.email])
+    course = event.enrolment.course
+    context = {
+        "event": event,
+        "course": course,
+        "course_url": _absolute_url(course.get_url() or "/dashboard/"),
+        "approved": event.to_status == EnrolmentStatus.ACTIVE,
+    }
+    user_email_send(user=event.enrolment.user, template="courses/email/decision", context=context)
     event.notified_at = timezone.now()
     event.save(update_fields=["notified_at"])
     return True

@@ -1,5 +1,6 @@
 """The accounts app's public entry point: other apps import from here only."""
 
+from .emails import user_email_send
 from .models import SponsoringProgram, TimeStampedModel, User
 from .roles import Role
 from .selectors import user_has_role, user_is_staff_member
@@ -24,6 +25,7 @@ __all__ = [
     "role_groups_ensure",
     "user_bulk_upsert",
     "user_create",
+    "user_email_send",
     "user_has_role",
     "user_invitation_send",
     "user_invitations_send_later",

@@ -8,18 +8,17 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from lms.core import pagecache
 
+from .emails import user_email_send
 from .models import User
 from .roles import Role
 
@@ -110,15 +109,7 @@ def user_welcome_email_send(*, user_id: int) -> bool:
     user = User.objects.select_for_update().filter(pk=user_id, is_active=True, welcome_email_sent_at=None).first()
     if user is None:
         return False
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "platform_name": settings.WAGTAIL_SITE_NAME,
-            "base_url": settings.WAGTAILADMIN_BASE_URL,
-        }
-        subject = render_to_string("accounts/email/welcome_subject.txt", context).strip()
-        body = render_to_string("accounts/email/welcome.txt", context)
-    send_mail(subject, body, None, [user.email])
+    user_email_send(user=user, template="accounts/email/welcome")
     user.welcome_email_sent_at = timezone.now()
     user.save(update_fields=["welcome_email_sent_at"])
     return True
@@ -286,17 +277,11 @@ def user_invitation_send(*, user_id: int) -> bool:
             "token": default_token_generator.make_token(user),
         },
     )
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "platform_name": settings.WAGTAIL_SITE_NAME,
-            "base_url": settings.WAGTAILADMIN_BASE_URL,
-            "set_password_url": f"{settings.WAGTAILADMIN_BASE_URL}{path}",
-            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-        }
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-        body = render_to_string("accounts/email/invitation.txt", context)
-    send_mail(subject, body, None, [user.email])
+    context = {
+        "set_password_url": f"{settings.WAGTAILADMIN_BASE_URL}{path}",
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    user_email_send(user=user, template="accounts/email/invitation", context=context)
     user.invited_at = timezone.now()
     user.save(update_fields=["invited_at"])
     return True

@@ -66,10 +66,10 @@ def test_user_invitation_task_sends_once_through_celery(invitee, django_capture_
 
 
 def test_user_invitation_task_retries_when_the_mail_server_fails(invitee, monkeypatch):
-    from lms.accounts import services
+    from lms.accounts import emails
     from lms.accounts.tasks import user_invitation_send_task
 
-    real_send_mail, calls = services.send_mail, []
+    real_send_mail, calls = emails.send_mail, []
 
     def flaky_send_mail(*args, **kwargs):
         calls.append(args)
@@ -77,7 +77,7 @@ def test_user_invitation_task_retries_when_the_mail_server_fails(invitee, monkey
             raise ConnectionRefusedError("SMTP server down")
         return real_send_mail(*args, **kwargs)
 
-    monkeypatch.setattr(services, "send_mail", flaky_send_mail)
+    monkeypatch.setattr(emails, "send_mail", flaky_send_mail)
     # throw=False: an eager retry runs again at once instead of raising Retry.
     user_invitation_send_task.apply(args=[invitee.pk], throw=False)
 

@@ -18,19 +18,6 @@ def module(course):
     return ModulePageFactory(parent=course, title="Oversight", slug="oversight", body=body)
 
 
-@pytest.fixture
-def people(student, other_student, instructor, other_instructor, manager, admin_user):
-    return {
-        "anonymous": None,
-        "student": student,
-        "other_student": other_student,
-        "instructor": instructor,
-        "other_instructor": other_instructor,
-        "manager": manager,
-        "admin": admin_user,
-    }
-
-
 # Who reads module text: the enrolled student, the course's instructor, managers and administrators.
 READERS = {
     "anonymous": False,

@@ -67,19 +67,6 @@ def _outcome(response):
     return f"status {response.status_code}"
 
 
-@pytest.fixture
-def people(student, other_student, instructor, other_instructor, manager, admin_user):
-    return {
-        "anonymous": None,
-        "student": student,
-        "other_student": other_student,
-        "instructor": instructor,
-        "other_instructor": other_instructor,
-        "manager": manager,
-        "admin": admin_user,
-    }
-
-
 def test_every_url_answers_every_role_as_expected(client, people, catalogue, course, other_course):
     module = ModulePageFactory(parent=course, title="Part 1", slug="part-1")
     values = {
