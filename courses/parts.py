@@ -112,14 +112,21 @@ def _module_state_compute(user, module_id: int, course_id: int) -> dict:
     return state
 
 
-def module_body_html(module_id: int) -> str:
-    """A module's rendered text, kept in the cache until content changes."""
+def module_body_html(module_id: int, course_id: int) -> str:
+    """A module's rendered text, kept in the cache until content changes.
+
+    Only a module of the course the reader was checked against: a mismatch
+    (which signed markers should make impossible) shows nothing.
+    """
 
     def render():
         page = ModulePage.objects.filter(pk=module_id, live=True).first()
-        return render_to_string("courses/parts/module_body.html", {"page": page}) if page else ""
+        course = CoursePage.objects.filter(pk=course_id).only("path").first()
+        if page is None or course is None or page.path[: -ModulePage.steplen] != course.path:
+            return ""
+        return render_to_string("courses/parts/module_body.html", {"page": page})
 
-    return pagecache.cached_part(f"part:modulebody:{module_id}:{get_language()}", [], render)
+    return pagecache.cached_part(f"part:modulebody:{module_id}:{course_id}:{get_language()}", [], render)
 
 
 def module_body(request, arg: str) -> str:
@@ -127,7 +134,7 @@ def module_body(request, arg: str) -> str:
     if not ids:
         return ""
     if request.user.is_authenticated and _module_state(request, *ids)["may_read"]:
-        return module_body_html(ids[0])
+        return module_body_html(*ids)
     return pagecache.cached_part(
         f"part:modulelocked:{ids[1]}:{get_language()}:{request.user.is_authenticated}:{request.path}",
         [],

@@ -7,7 +7,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from lms.core import pagecache
 
-from .models import Cohort, CoursePage, Enrolment, ModuleProgress, Theme
+from .models import Cohort, CoursePage, Enrolment, ModulePage, ModuleProgress, Theme
 
 
 def _page_published(sender, instance, **kwargs):
@@ -15,6 +15,34 @@ def _page_published(sender, instance, **kwargs):
 
     pagecache.content_changed()
     transaction.on_commit(lambda: page_renditions_warm_task.delay(instance.pk))
+    _completions_recheck(instance)
+
+
+def _completions_recheck(page, **kwargs):
+    """A module published, unpublished, moved or deleted may leave students with nothing left to do."""
+    from .tasks import course_completions_check_task
+
+    page = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    if isinstance(page, ModulePage):
+        course_id = (
+            CoursePage.objects.filter(path=page.path[: -ModulePage.steplen]).values_list("pk", flat=True).first()
+        )
+    elif isinstance(page, CoursePage):
+        course_id = page.pk
+    else:
+        return
+    if course_id is not None:
+        transaction.on_commit(lambda: course_completions_check_task.delay(course_id))
+
+
+def _page_unpublished(sender, instance, **kwargs):
+    pagecache.content_changed()
+    _completions_recheck(instance)
+
+
+def _module_deleted(sender, instance, **kwargs):
+    pagecache.content_changed()
+    _completions_recheck(instance)
 
 
 def _content_changed(sender, **kwargs):
@@ -38,19 +66,24 @@ def _learner_state_saved(sender, instance, **kwargs):
 
     if isinstance(instance, ModuleProgress) and instance.completed_at is None and "created" in kwargs:
         return  # a module opened, not completed: nothing a cached part shows
-    enrolment = instance if isinstance(instance, Enrolment) else instance.enrolment
-    learner_state_changed(user_ids=[enrolment.user_id], course_ids=[enrolment.course_id])
+    if isinstance(instance, Enrolment):
+        # The course's version too: the places left in its cohorts may have changed.
+        learner_state_changed(user_ids=[instance.user_id], course_ids=[instance.course_id])
+    else:
+        learner_state_changed(user_ids=[instance.enrolment.user_id])
 
 
 def connect() -> None:
     for model in (Enrolment, ModuleProgress):
         post_save.connect(_learner_state_saved, sender=model, dispatch_uid=f"courses_{model.__name__}_saved")
-        post_delete.connect(_learner_state_saved, sender=model, dispatch_uid=f"courses_{model.__name__}_deleted")
+    # Progress goes with its module or enrolment, whose own signals retire the parts.
+    post_delete.connect(_learner_state_saved, sender=Enrolment, dispatch_uid="courses_Enrolment_deleted")
     post_save.connect(_cohort_changed, sender=Cohort, dispatch_uid="courses_cohort_saved")
     post_delete.connect(_cohort_changed, sender=Cohort, dispatch_uid="courses_cohort_deleted")
     post_delete.connect(_course_deleted, sender=CoursePage, dispatch_uid="courses_course_deleted")
     page_published.connect(_page_published, dispatch_uid="courses_page_published")
-    page_unpublished.connect(_content_changed, dispatch_uid="courses_page_unpublished")
+    page_unpublished.connect(_page_unpublished, dispatch_uid="courses_page_unpublished")
+    post_delete.connect(_module_deleted, sender=ModulePage, dispatch_uid="courses_module_deleted")
     post_page_move.connect(_content_changed, dispatch_uid="courses_page_moved")
     post_save.connect(_content_changed, sender=Theme, dispatch_uid="courses_theme_saved")
     post_delete.connect(_content_changed, sender=Theme, dispatch_uid="courses_theme_deleted")

@@ -16,3 +16,10 @@ def enrolment_decision_notify_task(self, event_id: int) -> bool:
         return enrolment_decision_notify(event_id=event_id)
     except OSError as exc:  # SMTP unreachable or refused: try again later.
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=30, acks_late=True)
+def course_completions_check_task(self, course_id: int) -> int:
+    from .services import course_completions_check
+
+    return course_completions_check(course_id=course_id)

@@ -32,7 +32,7 @@ def course_enrol(request, course_id: int):
     cohort = None
     cohort_id = request.POST.get("cohort", "")
     if cohort_id:
-        cohort = Cohort.objects.filter(pk=cohort_id).first() if cohort_id.isdigit() else None
+        cohort = Cohort.objects.filter(pk=cohort_id).first() if (cohort_id.isascii() and cohort_id.isdigit()) else None
         if cohort is None:
             messages.error(request, _("That cohort does not exist."))
             return redirect(course.url)
@@ -51,7 +51,8 @@ def course_enrol(request, course_id: int):
 @require_POST
 @login_required
 def course_withdraw(request, course_id: int):
-    course = _live_course(course_id)
+    # Any course, published or not: a student may always give up their place.
+    course = get_object_or_404(CoursePage, pk=course_id)
     try:
         enrolment = enrolment_withdraw(user=request.user, course=course)
     except EnrolmentRefused as refusal:
@@ -61,7 +62,7 @@ def course_withdraw(request, course_id: int):
             messages.success(request, _("Your request for “%(course)s” is cancelled.") % {"course": course.title})
         else:
             messages.success(request, _("You have withdrawn from “%(course)s”.") % {"course": course.title})
-    return redirect(course.url)
+    return redirect(course.url if course.live else "dashboard")
 
 
 @require_POST

@@ -11,6 +11,7 @@ from .catalogue import (
 )
 from .enrolment import (
     EnrolmentRefused,
+    course_completions_check,
     enrolment_activity_record,
     enrolment_approve,
     enrolment_completion_check,
@@ -31,6 +32,7 @@ __all__ = [
     "EnrolmentRefused",
     "StudentImportRefused",
     "cohort_students_import",
+    "course_completions_check",
     "course_instructors_group_delete",
     "course_instructors_sync",
     "course_roles_permissions_ensure",

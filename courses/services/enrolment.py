@@ -11,6 +11,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -190,7 +191,8 @@ def enrolment_create_for_student(
         enrolment = _new_enrolment(user=user, course=course, cohort=cohort, source=source)
         _save_new(enrolment, EnrolmentStatus.ACTIVE, actor=actor)
         return enrolment, True
-    enrolment.cohort, enrolment.source = cohort or enrolment.cohort, source
+    # Without a cohort given, the student has none: their old one may be full or over.
+    enrolment.cohort, enrolment.source = cohort, source
     _transition(enrolment, EnrolmentStatus.ACTIVE, actor=actor)
     return enrolment, True
 
@@ -204,10 +206,17 @@ def _decision_notify_later(event: EnrolmentEvent) -> None:
 @transaction.atomic
 def enrolment_approve(*, enrolment_id: int, actor) -> Enrolment:
     """A pending request becomes a place, if its cohort still has one; the student is emailed."""
+    # Locks in the order every enrolment service takes them, cohort then enrolment, so
+    # that approving never deadlocks with an enrolment or import into the same cohort.
+    cohort_id = Enrolment.objects.filter(pk=enrolment_id).values_list("cohort_id", flat=True).first()
+    cohort = Cohort.objects.select_for_update().filter(pk=cohort_id).first() if cohort_id else None
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
     if enrolment.status != EnrolmentStatus.PENDING:
         raise EnrolmentRefused(_("Only pending requests can be approved."), "not_pending")
-    cohort = Cohort.objects.select_for_update().filter(pk=enrolment.cohort_id).first()
+    if enrolment.cohort_id != cohort_id:  # moved between the two reads: start again
+        raise EnrolmentRefused(_("Someone else changed this request at the same moment; try again."), "changed")
+    if cohort is not None and cohort.ends_on < timezone.localdate():
+        raise EnrolmentRefused(_("That cohort has ended."), "cohort_ended")
     _cohort_place_check(cohort=cohort, enrolment=enrolment)
     event = _transition(enrolment, EnrolmentStatus.ACTIVE, actor=actor)
     _decision_notify_later(event)
@@ -341,3 +350,18 @@ def enrolment_completion_check(*, enrolment: Enrolment) -> bool:
     logger.info("Enrolment %s completed course %s", enrolment.pk, enrolment.course_id)
     course_completed.send(sender=Enrolment, enrolment=enrolment)
     return True
+
+
+def course_completions_check(*, course_id: int) -> int:
+    """Complete every active enrolment of the course whose required modules are now all done.
+
+    Run after the course's modules change (one unpublished, made optional or
+    deleted): students who had done all the rest would otherwise stay at 100%
+    with nothing left to click. Returns how many completed.
+    """
+    from ..selectors.learning import enrolment_progress_annotate
+
+    candidates = enrolment_progress_annotate(
+        Enrolment.objects.filter(course_id=course_id, status=EnrolmentStatus.ACTIVE)
+    ).filter(required_done__gte=F("required_total"))
+    return sum(enrolment_completion_check(enrolment=enrolment) for enrolment in candidates)

@@ -35,7 +35,7 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import get_language_info, gettext_lazy, ngettext
@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from django_countries import countries
 
-from lms.accounts.api import SponsoringProgram, User, user_bulk_upsert
+from lms.accounts.api import Role, SponsoringProgram, User, user_bulk_upsert
 
 from ..models import Cohort, Enrolment, EnrolmentEvent, EnrolmentSource, EnrolmentStatus
 from ..models.learning import PLACE_HOLDING_STATUSES
@@ -284,6 +284,9 @@ def _csv_rows(text: str):
 def _cell_text(value) -> str:
     if value is None:
         return ""
+    if hasattr(value, "text") and not isinstance(value, str):
+        # openpyxl's ArrayFormula and DataTableFormula: the formula itself, which the formula check refuses.
+        return str(value.text or "=")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime.datetime):
@@ -628,8 +631,9 @@ def cohort_students_import(*, cohort_id: int, data: bytes, actor) -> StudentImpo
     people = checker.rows(student_file.rows)
     try:
         return _students_write(cohort_id=cohort_id, people=people, checker=checker, actor=actor)
-    except IntegrityError as error:
-        # An account or an enrolment for one of these students was created at the same moment.
+    except (IntegrityError, OperationalError) as error:
+        # An account or an enrolment for one of these students was created at the same
+        # moment, or PostgreSQL broke a deadlock with another enrolment of theirs.
         raise _refuse(
             _("Someone changed one of these students while the file was imported. Nothing was imported: try again.")
         ) from error
@@ -654,10 +658,27 @@ def _students_write(
         user.email_lower: user
         for user in User.objects.annotate(email_lower=Lower("email"))
         .filter(email_lower__in=list(people))
-        .only("pk", "email", "is_active")
+        .only("pk", "email", "is_active", "is_staff", "is_superuser")
     }
+    # An import may change students' profiles, never staff accounts' (a manager may not rename an administrator).
+    staff_ids = set(
+        User.groups.through.objects.filter(
+            user_id__in=[user.pk for user in existing.values()],
+            group__name__in=[Role.INSTRUCTOR.value, Role.PROGRAM_MANAGER.value],
+        ).values_list("user_id", flat=True)
+    )
     for email, user in existing.items():
-        if not user.is_active:
+        if user.is_staff or user.is_superuser or user.pk in staff_ids:
+            checker.problem(
+                people[email][0],
+                "email",
+                _(
+                    "The address %(email)s belongs to a member of staff, whose account an import does not "
+                    "change. Enrol them by hand under Enrolments, or take this row out."
+                )
+                % {"email": email},
+            )
+        elif not user.is_active:
             checker.problem(
                 people[email][0],
                 "email",

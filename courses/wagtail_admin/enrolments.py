@@ -12,6 +12,7 @@ from collections import OrderedDict, defaultdict
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -68,6 +69,11 @@ ICON = "clipboard-list"
 # Spreadsheet programs run a cell that starts with one of these as a formula
 # (OWASP "CSV injection"); a leading apostrophe makes it text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_id(value: str) -> bool:
+    """ASCII digits only: str.isdigit() accepts "²", which int() refuses."""
+    return value.isascii() and value.isdigit()
 
 
 class EnrolmentPermissionPolicy(ModelPermissionPolicy):
@@ -302,7 +308,7 @@ class EnrolmentIndexView(IndexView):
     def get_add_url(self):
         url = super().get_add_url()
         course = self.request.GET.get("course", "")
-        if url and course.isdigit():
+        if url and course.isascii() and course.isdigit():
             url += "?" + urlencode({"course": course})
         return url
 
@@ -457,9 +463,7 @@ class EnrolmentCreateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
     add_url_name = None
 
     def get_initial(self):
-        return {
-            name: self.request.GET[name] for name in ("course", "cohort") if self.request.GET.get(name, "").isdigit()
-        }
+        return {name: self.request.GET[name] for name in ("course", "cohort") if _is_id(self.request.GET.get(name, ""))}
 
     def get_breadcrumbs_items(self):
         return [
@@ -607,7 +611,7 @@ class _EnrolmentDecisionBulkAction(BulkAction):
         if "all" in ids:
             selected = enrolment_listing_filtered(self.request, visible).filter(status=EnrolmentStatus.PENDING)
         else:
-            selected = visible.filter(pk__in=[pk for pk in ids if pk.isdigit()])
+            selected = visible.filter(pk__in=[pk for pk in ids if _is_id(pk)])
         enrolments = list(selected.order_by("pk"))
         pending = [enrolment for enrolment in enrolments if enrolment.status == EnrolmentStatus.PENDING]
         undecidable = [enrolment for enrolment in enrolments if enrolment.status != EnrolmentStatus.PENDING]
@@ -646,6 +650,9 @@ class _EnrolmentDecisionBulkAction(BulkAction):
                 self.decide(enrolment, form)
             except EnrolmentRefused as refusal:
                 refusals[refusal.message].append(enrolment)
+            except OperationalError:
+                # PostgreSQL broke a deadlock with another change to this student's place.
+                refusals[_("Someone else changed this request at the same moment; try again.")].append(enrolment)
             else:
                 decided.append(enrolment)
         for hook in hooks.get_hooks("after_bulk_action"):

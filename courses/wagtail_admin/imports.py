@@ -56,7 +56,7 @@ class StudentImportView(WagtailAdminTemplateMixin, FormView):
     def get_initial(self):
         # "Import students" from a cohort's page can name the cohort: ?cohort=<id>.
         cohort_id = self.request.GET.get("cohort", "")
-        return {"cohort": cohort_id} if cohort_id.isdigit() else {}
+        return {"cohort": cohort_id} if cohort_id.isascii() and cohort_id.isdigit() else {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

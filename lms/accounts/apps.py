@@ -12,9 +12,40 @@ class AccountsConfig(AppConfig):
         # Every app's post_migrate, not only ours: permissions of apps listed after
         # this one exist only once their own post_migrate has run.
         post_migrate.connect(_ensure_role_groups, dispatch_uid="accounts_ensure_role_groups")
+        from django.db.models.signals import m2m_changed, post_save
+
+        from .models import User
+
+        # Pages cache what each person may see (lms.core.pagecache): a change of
+        # groups, staff or superuser status or activity retires what was kept for them.
+        post_save.connect(_user_saved, sender=User, dispatch_uid="accounts_user_saved")
+        m2m_changed.connect(_groups_changed, sender=User.groups.through, dispatch_uid="accounts_groups_changed")
 
 
 def _ensure_role_groups(sender, **kwargs):
     from .services import role_groups_ensure
 
     role_groups_ensure()
+
+
+def _bump(user_ids) -> None:
+    from lms.core import pagecache
+
+    pagecache.versions_bump_on_commit(*(pagecache.version_key("user", pk) for pk in user_ids))
+
+
+def _user_saved(sender, instance, created, update_fields=None, **kwargs):
+    if created or (update_fields is not None and set(update_fields) <= {"last_login", "password"}):
+        return
+    _bump([instance.pk])
+
+
+def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    if not reverse:  # user.groups.add(...): one user
+        _bump([instance.pk])
+    elif pk_set:  # group.user_set.add(...): these users
+        _bump(pk_set)
+    elif action == "pre_clear":  # group.user_set.clear(): whoever was in it
+        _bump(list(instance.user_set.values_list("pk", flat=True)))

@@ -88,7 +88,7 @@ class TwoFactorTokenForm(forms.Form):
 
     def clean_token(self):
         token = self.cleaned_data["token"].replace(" ", "")
-        if not token.isdigit():
+        if not (token.isascii() and token.isdigit()):
             raise forms.ValidationError(_("The code is made of digits only."))
         return token
 

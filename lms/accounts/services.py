@@ -16,8 +16,6 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from lms.core import pagecache
-
 from .emails import user_email_send
 from .models import User
 from .roles import Role
@@ -56,8 +54,6 @@ def user_roles_set(*, user: User, roles: list[Role]) -> None:
     groups = role_groups_ensure()
     user.groups.remove(*[groups[r] for r in Role if r not in roles])
     user.groups.add(*[groups[r] for r in roles])
-    # Pages cache what each person may see; a new role changes it.
-    pagecache.versions_bump_on_commit(pagecache.version_key("user", user.pk))
 
 
 @transaction.atomic

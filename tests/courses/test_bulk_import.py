@@ -642,3 +642,29 @@ def test_import_opens_from_the_cohort_listing_with_the_cohort_chosen(client, man
     client.force_login(manager)
     assert link in client.get("/admin/snippets/courses/cohort/").text
     assert f'<option value="{cohort.pk}" selected>' in client.get(link).text
+
+
+def test_cohort_students_import_refuses_an_array_formula_in_a_workbook(cohort, manager):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(AMINA)
+    sheet["B2"] = ArrayFormula("B2", '=HYPERLINK("http://evil.example","x")')
+    out = io.BytesIO()
+    workbook.save(out)
+    line, column, message = _only_problem(_refused(cohort, out.getvalue(), manager))
+    assert (line, column) == (2, "Given names")
+    assert "HYPERLINK" in message
+
+
+@pytest.mark.parametrize("who", ["instructor", "manager", "admin_user"])
+def test_cohort_students_import_never_changes_staff_accounts(cohort, manager, request, who):
+    person = request.getfixturevalue(who)
+    name_before = person.first_name
+    row = [person.email, "Mallory", "Pwned", "", "SN", "Army", "Captain", "", "", "en"]
+    line, column, message = _only_problem(_refused(cohort, _csv([row]), manager))
+    assert (line, column) == (2, "Email") and "member of staff" in message
+    person.refresh_from_db()
+    assert person.first_name == name_before

@@ -205,3 +205,24 @@ def test_managers_cannot_place_students_on_unpublished_courses(student, catalogu
     with pytest.raises(EnrolmentRefused) as refusal:
         enrolment_create_for_student(user=student, course=draft, cohort=None, actor=manager)
     assert refusal.value.code == "not_live" and not Enrolment.objects.exists()
+
+
+def test_a_manager_reenrolling_without_a_cohort_does_not_overfill_the_old_one(student, other_student, course, manager):
+    cohort = CohortFactory(course=course, capacity=1)
+    enrolment_request(user=student, course=course, cohort=cohort)
+    enrolment_withdraw(user=student, course=course)
+    enrolment_request(user=other_student, course=course, cohort=cohort)
+    again, changed = enrolment_create_for_student(user=student, course=course, cohort=None, actor=manager)
+    assert changed and again.cohort is None
+    assert Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ACTIVE).count() == 1
+
+
+def test_approving_into_an_ended_cohort_is_refused(student, approval_course, manager):
+    cohort = CohortFactory(course=approval_course)
+    pending = enrolment_request(user=student, course=approval_course, cohort=cohort)
+    today = timezone.localdate()
+    cohort.starts_on, cohort.ends_on = today - datetime.timedelta(days=30), today - datetime.timedelta(days=1)
+    cohort.save()
+    with pytest.raises(EnrolmentRefused) as refusal:
+        enrolment_approve(enrolment_id=pending.pk, actor=manager)
+    assert refusal.value.code == "cohort_ended"

@@ -227,3 +227,36 @@ def test_closed_courses_tell_anonymous_visitors_how_places_are_given(client, cat
     text = client.get(closed.url).text
     assert "Places on this course are assigned by program managers." in text
     assert "Sign in to enrol" not in text
+
+
+def test_losing_a_role_loses_the_module_text_at_once(client, manager, admin_user, module):
+    for person, take_away in (
+        (manager, lambda: manager.groups.clear()),
+        (admin_user, lambda: (setattr(admin_user, "is_superuser", False), admin_user.save())),
+    ):
+        client.force_login(person)
+        assert SECRET_TEXT in client.get(module.url).text
+        take_away()
+        assert SECRET_TEXT not in client.get(module.url).text
+
+
+def test_removing_someone_from_a_group_by_the_group_side_retires_their_parts(client, manager, module):
+    from django.contrib.auth.models import Group
+
+    client.force_login(manager)
+    assert SECRET_TEXT in client.get(module.url).text
+    Group.objects.get(name="Program Managers").user_set.remove(manager)
+    assert SECRET_TEXT not in client.get(module.url).text
+
+
+def test_unicode_digits_in_the_cohort_field_are_refused_not_a_500(student_client, course):
+    response = student_client.post(f"/dashboard/courses/{course.pk}/enrol/", {"cohort": "²"}, follow=True)
+    assert response.status_code == 200 and "That cohort does not exist." in response.text
+
+
+def test_a_student_may_withdraw_from_an_unpublished_course(student_client, student, enrolment, course):
+    course.unpublish()
+    response = student_client.post(f"/dashboard/courses/{course.pk}/withdraw/")
+    assert response.status_code == 302 and response["Location"] == "/dashboard/"
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.WITHDRAWN

@@ -181,3 +181,14 @@ def test_progress_in_sql_matches_the_dashboard_figure(student, other_student, co
     annotated = {e.pk: e.progress_percent for e in enrolment_progress_annotate(Enrolment.objects.all())}
     assert annotated[enrolment.pk] == progress_for(enrolment=enrolment).percent == 67
     assert annotated[done.pk] == progress_for(enrolment=done).percent == 100
+
+
+def test_unpublishing_the_last_unfinished_module_completes_the_course(
+    student, enrolment, modules, completions, django_capture_on_commit_callbacks
+):
+    module_complete(user=student, module=modules[0])
+    module_complete(user=student, module=modules[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        modules[2].unpublish()
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.COMPLETED and completions == [enrolment.pk]

@@ -90,3 +90,58 @@ def test_every_url_answers_every_role_as_expected(client, people, catalogue, cou
             if got != want:
                 mismatches.append(f"{role:17} {url:50} expected {want}, got {got}")
     assert not mismatches, "\n" + "\n".join(mismatches)
+
+
+# The student's POST actions, for every role. REFUSED: a redirect back with a refusal
+# message and nothing written; DONE: the action took effect for that person only.
+REFUSED, DONE = "refused", "done"
+POST_ROUTES = {
+    # Enrolling is open to anyone signed in on an open course.
+    "/dashboard/courses/{course_id}/enrol/": (LOGIN, REFUSED, DONE, DONE, DONE, DONE, DONE),
+    # Only the enrolled student has a place to give up, or a module to complete.
+    "/dashboard/courses/{course_id}/withdraw/": (LOGIN, DONE, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED),
+    "/dashboard/modules/{module_id}/complete/": (LOGIN, DONE, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED),
+}
+
+
+def test_every_student_action_answers_every_role_as_expected(client, people, course, student):
+    from courses.factories import EnrolmentFactory
+    from courses.models import Enrolment, ModuleProgress
+
+    module = ModulePageFactory(parent=course, title="Part 1", slug="part-1")
+    ModulePageFactory(parent=course, title="Part 2", slug="part-2")
+    values = {"course_id": course.pk, "module_id": module.pk}
+    mismatches = []
+    for template, expected in POST_ROUTES.items():
+        for role in ROLES:
+            Enrolment.objects.all().delete()
+            EnrolmentFactory(user=student, course=course)  # the student (only) holds a place
+            client.logout()
+            person = people[role]
+            if person is not None:
+                client.force_login(person)
+            before = (
+                set(Enrolment.objects.values_list("user_id", "status")),
+                set(ModuleProgress.objects.filter(completed_at__isnull=False).values_list("enrolment__user_id")),
+            )
+            response = client.post(template.format(**values))
+            after = (
+                set(Enrolment.objects.values_list("user_id", "status")),
+                set(ModuleProgress.objects.filter(completed_at__isnull=False).values_list("enrolment__user_id")),
+            )
+            if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
+                got = LOGIN if before == after else "login but changed"
+            elif response.status_code == 302:
+                changed_people = {u for u, _s in after[0] ^ before[0]} | {u for (u,) in after[1] ^ before[1]}
+                if not changed_people:
+                    got = REFUSED
+                elif changed_people == {person.pk}:
+                    got = DONE
+                else:
+                    got = f"changed {changed_people}"
+            else:
+                got = f"status {response.status_code}"
+            want = expected[ROLES.index(role)]
+            if got != want:
+                mismatches.append(f"{role:17} POST {template:45} expected {want}, got {got}")
+    assert not mismatches, "\n" + "\n".join(mismatches)
