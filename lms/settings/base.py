@@ -271,6 +271,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic work, run by one `celery beat` process beside the workers.
+# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
+CELERY_BEAT_SCHEDULE = {
+    # Attempts left open past their deadline are submitted with what was saved.
+    "attempts-overdue-submit": {"task": "assessments.tasks.attempts_overdue_submit_task", "schedule": 60.0},
+}
 
 # Wagtail's own background tasks (search index, references) run through
 # django-tasks; in process is right for them.

@@ -1,0 +1,151 @@
+"""Grading rules, as pure functions of a question snapshot and an answer.
+
+A snapshot is the frozen form of a question (``question_snapshot``); an answer
+is what the student sent, already checked by ``answer_clean``:
+
+- single choice, true/false: ``{"option": <option id>}``
+- multiple choice: ``{"options": [<option id>, ...]}``
+- short answer, essay: ``{"text": "..."}``
+- numeric: ``{"number": "12.5"}`` (a decimal as a string)
+
+``grade`` returns the points earned, or None for an essay (graded by hand).
+"""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .models import QuestionType, ScoringRule
+
+MAX_TEXT = 20_000  # characters of an essay or short answer
+_SPACES = re.compile(r"\s+")
+
+
+class AnswerInvalid(ValueError):
+    """An answer that does not fit its question; the message says why, for the student."""
+
+
+def question_snapshot(question, *, option_order=None) -> dict:
+    """Everything needed to show and grade the question later, whatever happens to it."""
+    options = list(question.options.all())
+    if option_order is not None:
+        by_id = {option.pk: option for option in options}
+        options = [by_id[pk] for pk in option_order]
+    return {
+        "question_id": question.pk,
+        "type": question.type,
+        "title": question.title,
+        "prompt": question.prompt,
+        "image_id": question.image_id,
+        "points": str(question.points),
+        "options": [{"id": o.pk, "text": o.text, "is_correct": o.is_correct, "feedback": o.feedback} for o in options],
+        "scoring_rule": question.scoring_rule,
+        "accepted_answers": question.accepted_answer_list,
+        "case_sensitive": question.case_sensitive,
+        "numeric_answer": None if question.numeric_answer is None else str(question.numeric_answer),
+        "numeric_tolerance": str(question.numeric_tolerance),
+        "rubric": question.rubric,
+        "explanation": question.explanation,
+    }
+
+
+def answer_clean(snapshot: dict, raw) -> dict | None:
+    """The answer in its stored form, or None for "no answer"; AnswerInvalid when it cannot be."""
+    kind = snapshot["type"]
+    option_ids = {option["id"] for option in snapshot["options"]}
+    if raw is None or raw == "" or raw == []:
+        return None
+    if kind in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
+        option = _integer(raw)
+        if option not in option_ids:
+            raise AnswerInvalid(_("That option is not one of this question's options."))
+        return {"option": option}
+    if kind == QuestionType.MULTIPLE:
+        values = raw if isinstance(raw, list) else [raw]
+        chosen = sorted({_integer(value) for value in values})
+        if not set(chosen) <= option_ids:
+            raise AnswerInvalid(_("That option is not one of this question's options."))
+        return {"options": chosen}
+    if kind in (QuestionType.SHORT_ANSWER, QuestionType.ESSAY):
+        if not isinstance(raw, str):
+            raise AnswerInvalid(_("The answer must be text."))
+        if len(raw) > MAX_TEXT:
+            raise AnswerInvalid(_("The answer is too long (at most %(count)s characters).") % {"count": MAX_TEXT})
+        return {"text": raw} if raw.strip() else None
+    if kind == QuestionType.NUMERIC:
+        text = str(raw).strip().replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation as error:
+            raise AnswerInvalid(_("Enter a number, for example 12.5.")) from error
+        if not number.is_finite() or abs(number) >= Decimal("1e12"):
+            raise AnswerInvalid(_("Enter a number, for example 12.5."))
+        return {"number": str(number)}
+    raise AnswerInvalid(_("Unknown question type."))
+
+
+def _integer(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _normalise(text: str, case_sensitive: bool) -> str:
+    text = _SPACES.sub(" ", text.strip())
+    return text if case_sensitive else text.casefold()
+
+
+def grade(snapshot: dict, answer: dict | None) -> Decimal | None:
+    """Points earned, rounded to hundredths; None for an essay (graded by an instructor)."""
+    kind = snapshot["type"]
+    points = Decimal(snapshot["points"])
+    if kind == QuestionType.ESSAY:
+        return None
+    if answer is None:
+        return Decimal("0.00")
+    fraction = Decimal(0)
+    if kind in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
+        correct = {o["id"] for o in snapshot["options"] if o["is_correct"]}
+        fraction = Decimal(1) if answer.get("option") in correct else Decimal(0)
+    elif kind == QuestionType.MULTIPLE:
+        fraction = _multiple_fraction(snapshot, set(answer.get("options", [])))
+    elif kind == QuestionType.SHORT_ANSWER:
+        case_sensitive = snapshot["case_sensitive"]
+        given = _normalise(answer.get("text", ""), case_sensitive)
+        accepted = {_normalise(text, case_sensitive) for text in snapshot["accepted_answers"]}
+        fraction = Decimal(1) if given in accepted else Decimal(0)
+    elif kind == QuestionType.NUMERIC:
+        if snapshot["numeric_answer"] is not None:
+            difference = abs(Decimal(answer["number"]) - Decimal(snapshot["numeric_answer"]))
+            fraction = Decimal(1) if difference <= Decimal(snapshot["numeric_tolerance"]) else Decimal(0)
+    return (points * fraction).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _multiple_fraction(snapshot: dict, chosen: set) -> Decimal:
+    correct = {o["id"] for o in snapshot["options"] if o["is_correct"]}
+    wrong = {o["id"] for o in snapshot["options"] if not o["is_correct"]}
+    if snapshot["scoring_rule"] == ScoringRule.ALL_OR_NOTHING or not correct:
+        return Decimal(1) if chosen == correct else Decimal(0)
+    # Partial: +1/|correct| per correct option chosen, -1/|wrong| per wrong one, never below zero.
+    earned = Decimal(len(chosen & correct)) / len(correct)
+    lost = Decimal(len(chosen & wrong)) / len(wrong) if wrong else Decimal(0)
+    return max(Decimal(0), earned - lost)
+
+
+def is_correct(snapshot: dict, points_awarded) -> bool | None:
+    if points_awarded is None:
+        return None
+    return Decimal(points_awarded) >= Decimal(snapshot["points"])
+
+
+def student_view(snapshot: dict) -> dict:
+    """The snapshot without anything that gives the answer away: what reaches the browser before grading."""
+    return {
+        "type": snapshot["type"],
+        "prompt": snapshot["prompt"],
+        "image_id": snapshot["image_id"],
+        "points": snapshot["points"],
+        "options": [{"id": o["id"], "text": o["text"]} for o in snapshot["options"]],
+    }

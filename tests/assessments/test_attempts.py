@@ -1,0 +1,228 @@
+"""Attempts on PostgreSQL: starting, answering, submitting, deadlines, grading, regrading, completion."""
+
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+import pytest
+
+from assessments.factories import AssessmentFactory, QuestionFactory
+from assessments.models import AttemptStatus, GradeChange, QuestionOption
+from assessments.services import (
+    AttemptRefused,
+    answer_save,
+    attempt_start,
+    attempt_submit,
+    attempts_overdue_submit,
+    essay_grade,
+    question_regrade,
+)
+from courses.factories import EnrolmentFactory, ModulePageFactory
+from courses.models import EnrolmentStatus, ModuleProgress
+
+pytestmark = pytest.mark.django_db
+
+
+def _option(attempt, position, text):
+    item = attempt.questions.get(position=position)
+    return next(o["id"] for o in item.snapshot["options"] if o["text"] == text)
+
+
+def _refused(code, function, **kwargs):
+    with pytest.raises(AttemptRefused) as refusal:
+        function(**kwargs)
+    assert refusal.value.code == code, refusal.value.message
+    return refusal.value
+
+
+def test_only_enrolled_students_start(student, quiz):
+    _refused("not_enrolled", attempt_start, user=student, assessment=quiz)
+
+
+def test_starting_freezes_the_questions_against_later_edits(student, enrolment, quiz, single):
+    attempt = attempt_start(user=student, assessment=quiz)
+    single.prompt = "<p>Edited after the start</p>"
+    single.save()
+    QuestionOption.objects.filter(question=single, text="Parliament").update(text="Changed")
+    item = attempt.questions.get(position=1)
+    assert "Which body approves" in item.snapshot["prompt"]
+    assert [o["text"] for o in item.snapshot["options"]] == ["Parliament", "The general staff", "The president alone"]
+    assert attempt.max_score == Decimal("3")
+
+
+def test_starting_again_resumes_the_open_attempt(student, enrolment, quiz):
+    first = attempt_start(user=student, assessment=quiz)
+    assert attempt_start(user=student, assessment=quiz).pk == first.pk
+
+
+def test_attempts_allowed_are_enforced(student, enrolment, course, single):
+    once = AssessmentFactory(course=course, attempts_allowed=1, questions=[single])
+    attempt = attempt_start(user=student, assessment=once)
+    attempt_submit(user=student, attempt_id=attempt.pk)
+    _refused("no_attempts_left", attempt_start, user=student, assessment=once)
+
+
+def test_open_and_close_dates_are_enforced(student, enrolment, course, single):
+    now = timezone.now()
+    later = AssessmentFactory(course=course, opens_at=now + timezone.timedelta(days=1), questions=[single])
+    _refused("not_open", attempt_start, user=student, assessment=later)
+    closed = AssessmentFactory(
+        course=course,
+        opens_at=now - timezone.timedelta(days=2),
+        closes_at=now - timezone.timedelta(days=1),
+        questions=[single],
+    )
+    _refused("closed", attempt_start, user=student, assessment=closed)
+
+
+def test_random_draws_take_distinct_questions_from_the_category(student, enrolment, course):
+    from assessments.factories import QuestionCategoryFactory
+    from assessments.models import AssessmentItem
+
+    category = QuestionCategoryFactory(course=course, name="Doctrine")
+    pool = [QuestionFactory(course=course, category=category, options=[("Yes", True), ("No", False)]) for _ in range(6)]
+    drawn = AssessmentFactory(course=course)
+    AssessmentItem.objects.create(assessment=drawn, category=category, draw_count=4)
+    attempt = attempt_start(user=student, assessment=drawn)
+    ids = [item.question_id for item in attempt.questions.all()]
+    assert len(ids) == len(set(ids)) == 4 and set(ids) <= {q.pk for q in pool}
+
+
+def test_answers_are_checked_against_the_attempt(student, other_student, enrolment, course, quiz, single):
+    attempt = attempt_start(user=student, assessment=quiz)
+    _refused("unknown_question", answer_save, user=student, attempt_id=attempt.pk, position=9, raw="1")
+    _refused("invalid_answer", answer_save, user=student, attempt_id=attempt.pk, position=1, raw="999999")
+    EnrolmentFactory(user=other_student, course=course)
+    _refused("not_found", answer_save, user=other_student, attempt_id=attempt.pk, position=1, raw="1")
+    assert not attempt.questions.filter(answer__isnull=False).exists()
+
+
+def test_saving_again_replaces_the_answer(student, enrolment, quiz):
+    attempt = attempt_start(user=student, assessment=quiz)
+    answer_save(user=student, attempt_id=attempt.pk, position=1, raw=_option(attempt, 1, "The general staff"))
+    answer_save(user=student, attempt_id=attempt.pk, position=1, raw=_option(attempt, 1, "Parliament"))
+    assert attempt.questions.get(position=1).answer == {"option": _option(attempt, 1, "Parliament")}
+
+
+def test_submitting_grades_objective_questions_and_twice_records_once(student, enrolment, quiz):
+    attempt = attempt_start(user=student, assessment=quiz)
+    answer_save(user=student, attempt_id=attempt.pk, position=1, raw=_option(attempt, 1, "Parliament"))
+    answer_save(
+        user=student,
+        attempt_id=attempt.pk,
+        position=2,
+        raw=[_option(attempt, 2, "Parliament"), _option(attempt, 2, "Audit office")],
+    )
+    first = attempt_submit(user=student, attempt_id=attempt.pk)
+    second = attempt_submit(user=student, attempt_id=attempt.pk)
+    assert first.status == second.status == AttemptStatus.GRADED
+    # 1 point + 2/3 of 2 points (two of three correct options, no wrong one) = 2.33 of 3 = 77.67%.
+    assert first.score == Decimal("2.33") and first.percent == Decimal("77.67") and first.passed
+    assert second.submitted_at == first.submitted_at
+    _refused("submitted", answer_save, user=student, attempt_id=attempt.pk, position=1, raw=None)
+
+
+def test_answers_after_the_deadline_are_refused_and_the_attempt_submitted(student, enrolment, course, single):
+    timed = AssessmentFactory(course=course, time_limit_minutes=10, questions=[single])
+    start = timezone.now() - timezone.timedelta(minutes=11)
+    attempt = attempt_start(user=student, assessment=timed, now=start)
+    answer_save(user=student, attempt_id=attempt.pk, position=1, raw=_option(attempt, 1, "Parliament"), now=start)
+    _refused("deadline", answer_save, user=student, attempt_id=attempt.pk, position=1, raw=None)
+    assert attempt.questions.get(position=1).answer is not None  # what was saved stands
+    assert attempts_overdue_submit() == 1
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.GRADED and attempt.auto_submitted and attempt.passed
+    assert attempt.submitted_at == attempt.deadline
+
+
+def test_essays_wait_for_the_course_instructor(
+    student, enrolment, course, essay, single, instructor, other_instructor, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    exam = AssessmentFactory(course=course, questions=[single, essay], pass_mark_percent=50)
+    attempt = attempt_start(user=student, assessment=exam)
+    answer_save(user=student, attempt_id=attempt.pk, position=2, raw="Parliament and the courts.")
+    attempt = attempt_submit(user=student, attempt_id=attempt.pk)
+    assert attempt.status == AttemptStatus.SUBMITTED and attempt.passed is None
+    item = attempt.questions.get(position=2)
+    _refused("not_found", essay_grade, grader=other_instructor, attempt_question_id=item.pk, points=4)
+    _refused("invalid_points", essay_grade, grader=instructor, attempt_question_id=item.pk, points=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        essay_grade(grader=instructor, attempt_question_id=item.pk, points="3.5", feedback="Good examples.")
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.GRADED and attempt.score == Decimal("3.50") and attempt.passed
+    change = GradeChange.objects.get(attempt_question=item)
+    assert (change.old_points, change.new_points, change.changed_by) == (None, Decimal("3.50"), instructor)
+    assert len(mail.outbox) == 1 and "70%" in mail.outbox[0].body
+
+
+def test_regrading_after_a_key_fix_updates_scores_with_a_record(student, enrolment, course, single, instructor):
+    exam = AssessmentFactory(course=course, questions=[single], pass_mark_percent=100)
+    attempt = attempt_start(user=student, assessment=exam)
+    answer_save(user=student, attempt_id=attempt.pk, position=1, raw=_option(attempt, 1, "The general staff"))
+    attempt = attempt_submit(user=student, attempt_id=attempt.pk)
+    assert attempt.score == 0 and not attempt.passed
+    QuestionOption.objects.filter(question=single, text="The general staff").update(is_correct=True)
+    assert question_regrade(actor=instructor, question_id=single.pk) == 1
+    attempt.refresh_from_db()
+    assert attempt.score == Decimal("1.00") and attempt.passed
+    change = GradeChange.objects.get(attempt_question__attempt=attempt)
+    assert change.changed_by == instructor and change.reason == "regraded after a key change"
+
+
+def test_a_required_course_assessment_holds_completion_until_passed(student, enrolment, course, quiz):
+    from courses.services import module_complete
+
+    module = ModulePageFactory(parent=course)
+    module_complete(user=student, module=module)
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ACTIVE
+    attempt = attempt_start(user=student, assessment=quiz)
+    answer_save(user=student, attempt_id=attempt.pk, position=1, raw=_option(attempt, 1, "Parliament"))
+    answer_save(user=student, attempt_id=attempt.pk, position=2, raw=[_option(attempt, 2, "Parliament")])
+    failed = attempt_submit(user=student, attempt_id=attempt.pk)  # 1 + 2/3 of 3 points: 56%, pass mark 60%
+    enrolment.refresh_from_db()
+    assert not failed.passed and enrolment.status == EnrolmentStatus.ACTIVE
+    attempt = attempt_start(user=student, assessment=quiz)
+    answer_save(user=student, attempt_id=attempt.pk, position=1, raw=_option(attempt, 1, "Parliament"))
+    attempt_submit(user=student, attempt_id=attempt.pk)  # 1 of 3 points on the first only: 33%
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ACTIVE
+    attempt = attempt_start(user=student, assessment=quiz)
+    answer_save(user=student, attempt_id=attempt.pk, position=1, raw=_option(attempt, 1, "Parliament"))
+    answer_save(
+        user=student,
+        attempt_id=attempt.pk,
+        position=2,
+        raw=[_option(attempt, 2, text) for text in ("Parliament", "Audit office", "Courts")],
+    )
+    assert attempt_submit(user=student, attempt_id=attempt.pk).passed
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.COMPLETED
+
+
+def test_passing_a_module_assessment_completes_the_module(student, enrolment, course, single):
+    module = ModulePageFactory(parent=course)
+    ModulePageFactory(parent=course)
+    check = AssessmentFactory(course=course, module=module, questions=[single])
+    attempt = attempt_start(user=student, assessment=check)
+    answer_save(user=student, attempt_id=attempt.pk, position=1, raw=_option(attempt, 1, "Parliament"))
+    attempt_submit(user=student, attempt_id=attempt.pk)
+    assert ModuleProgress.objects.get(enrolment=enrolment, module=module).completed_at is not None
+
+
+def test_grading_takes_a_bounded_number_of_queries(student, enrolment, course):
+    def exam(count):
+        questions = [QuestionFactory(course=course, options=[("Yes", True), ("No", False)]) for _ in range(count)]
+        return AssessmentFactory(course=course, questions=questions, is_required=False)
+
+    counts = []
+    for size in (3, 30):
+        attempt = attempt_start(user=student, assessment=exam(size))
+        with CaptureQueriesContext(connection) as captured:
+            attempt_submit(user=student, attempt_id=attempt.pk)
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
