@@ -116,10 +116,9 @@ def grade(snapshot: dict, answer: dict | None) -> Decimal | None:
         given = _normalise(answer.get("text", ""), case_sensitive)
         accepted = {_normalise(text, case_sensitive) for text in snapshot["accepted_answers"]}
         fraction = Decimal(1) if given in accepted else Decimal(0)
-    elif kind == QuestionType.NUMERIC:
-        if snapshot["numeric_answer"] is not None:
-            difference = abs(Decimal(answer["number"]) - Decimal(snapshot["numeric_answer"]))
-            fraction = Decimal(1) if difference <= Decimal(snapshot["numeric_tolerance"]) else Decimal(0)
+    elif kind == QuestionType.NUMERIC and snapshot["numeric_answer"] is not None:
+        difference = abs(Decimal(answer["number"]) - Decimal(snapshot["numeric_answer"]))
+        fraction = Decimal(1) if difference <= Decimal(snapshot["numeric_tolerance"]) else Decimal(0)
     return (points * fraction).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 

@@ -91,6 +91,9 @@ class AttemptQuestion(models.Model):
         ]
         indexes = [models.Index(fields=["question", "attempt"])]
 
+    def __str__(self):
+        return f"{self.attempt_id}:{self.position}"
+
     @property
     def type(self) -> str:
         return self.snapshot["type"]
@@ -108,3 +111,6 @@ class GradeChange(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.old_points} → {self.new_points}"
