@@ -34,8 +34,13 @@ def _bump(user_ids) -> None:
     pagecache.versions_bump_on_commit(*(pagecache.version_key("user", pk) for pk in user_ids))
 
 
+# What decides what a person may see. Saves that name other fields only (last
+# sign-in, an invitation sent, profile details) retire nothing.
+ACCESS_FIELDS = {"is_active", "is_staff", "is_superuser"}
+
+
 def _user_saved(sender, instance, created, update_fields=None, **kwargs):
-    if created or (update_fields is not None and set(update_fields) <= {"last_login", "password"}):
+    if created or (update_fields is not None and not ACCESS_FIELDS & set(update_fields)):
         return
     _bump([instance.pk])
 
