@@ -16,6 +16,7 @@ user and one cache round trip when nothing changed.
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from lms.core import pagecache
@@ -54,7 +55,8 @@ def enrolment_panel(request, arg: str) -> str:
         context = {"request": request, "user": request.user, "course": course}
         return render_to_string("courses/parts/enrolment_panel.html", context)
     return pagecache.cached_part(
-        f"part:enrolment:{request.user.pk}:{ids[0]}:{get_language()}",
+        # The date too: cohorts that ended yesterday must not be offered today.
+        f"part:enrolment:{request.user.pk}:{ids[0]}:{get_language()}:{timezone.localdate().isoformat()}",
         [_user_version(request), pagecache.version_key("course", ids[0])],
         lambda: _enrolment_panel_render(request, ids[0]),
     )
