@@ -102,3 +102,134 @@ def test_demo_students_have_places_progress_and_requests(seeded, client):
     before = Enrolment.objects.count()
     call_command("seed_demo", verbosity=0)
     assert Enrolment.objects.count() == before
+
+
+# Question banks and assessments ------------------------------------------------
+
+
+def test_seed_demo_gives_every_course_a_question_bank_and_a_required_assessment(seeded):
+    from assessments.models import Assessment, Question, QuestionCategory
+
+    for course in CoursePage.objects.all():
+        bank = Question.objects.filter(course=course)
+        assert 8 <= bank.count() <= 12, course.slug
+        assert 1 <= QuestionCategory.objects.filter(course=course).count() <= 2
+        assert not bank.filter(category=None).exists()
+        assert len(set(bank.values_list("type", flat=True))) >= 4, f"{course.slug}: too few kinds of question"
+        final = Assessment.objects.get(course=course, module=None)
+        assert final.is_required and final.pass_mark_percent == 70
+        assert final.items.exists()
+        for question in bank.exclude(type__in=["short_answer", "numeric", "essay"]):
+            assert question.options.filter(is_correct=True).exists(), question.title
+
+
+def test_seed_demo_assessments_show_each_way_of_setting_a_paper(seeded):
+    from assessments.models import Assessment, AssessmentItem, Question
+
+    essay = Question.objects.get(type="essay")
+    assert essay.rubric and essay.course.slug == "conditionality-human-rights"
+    assert AssessmentItem.objects.filter(question=essay, assessment__is_required=True).exists()
+    assert Assessment.objects.exclude(module=None).filter(is_required=True).count() == 1
+    assert Assessment.objects.filter(time_limit_minutes__isnull=False).count() >= 2
+    assert Assessment.objects.filter(shuffle_questions=True, shuffle_options=True).exists()
+    draw = AssessmentItem.objects.get(category__isnull=False)
+    assert draw.draw_count < draw.category.questions.count()
+
+
+def test_seed_demo_assessments_keep_a_revision_history(seeded):
+    from assessments.models import Assessment, Question
+
+    assert all(question.revisions.count() == 1 for question in Question.objects.all())
+    assert all(assessment.revisions.count() == 1 for assessment in Assessment.objects.all())
+
+
+def test_seed_demo_run_twice_adds_no_questions_assessments_or_attempts(seeded):
+    from assessments.models import Assessment, AssessmentItem, Attempt, Question, QuestionCategory, QuestionOption
+
+    models = (Question, QuestionOption, QuestionCategory, Assessment, AssessmentItem, Attempt)
+    before = [model.objects.count() for model in models]
+    call_command("seed_demo", verbosity=0)
+    assert [model.objects.count() for model in models] == before
+
+
+def test_demo_history_has_passed_failed_and_essay_attempts(seeded):
+    from assessments.models import Attempt, AttemptStatus
+    from courses.api import Enrolment, EnrolmentStatus
+
+    layla = User.objects.get(email="layla.haddad@example.org")
+    completed = Enrolment.objects.get(user=layla, course__slug="civilian-control")
+    assert completed.status == EnrolmentStatus.COMPLETED
+    assert Attempt.objects.get(user=layla, assessment__course__slug="civilian-control").passed is True
+    failed = Attempt.objects.get(user__email="van.an.nguyen@example.org")
+    assert (failed.status, failed.passed) == (AttemptStatus.GRADED, False)
+    waiting = Attempt.objects.get(user__email="kofi.mensah@example.org")
+    assert waiting.status == AttemptStatus.SUBMITTED
+    assert waiting.questions.get(points_awarded=None).type == "essay"
+    # Layla passed the module check of defence institution building: the module is complete.
+    from courses.models import ModuleProgress
+
+    assert ModuleProgress.objects.filter(
+        enrolment__user=layla, module__slug="defence-institution-building", completed_at__isnull=False
+    ).exists()
+
+
+def test_demo_journey_a_student_passes_the_civilian_control_assessment_and_completes_the_course(seeded):
+    from assessments.models import Assessment, AttemptStatus
+    from assessments.services import answer_save, attempt_start, attempt_submit
+    from courses.api import Enrolment, EnrolmentStatus, module_complete
+    from lms.demo.questions import answer_for
+
+    student = User.objects.get(email="student@example.org")
+    course = CoursePage.objects.get(slug="civilian-control")
+    assessment = Assessment.objects.get(course=course, title="Civilian control: final assessment")
+    attempt = attempt_start(user=student, assessment=assessment)
+    assert attempt.deadline is not None  # a 20-minute paper
+    for item in attempt.questions.all():
+        answer_save(user=student, attempt_id=attempt.pk, position=item.position, raw=answer_for(item.snapshot))
+    attempt = attempt_submit(user=student, attempt_id=attempt.pk)
+    assert (attempt.status, attempt.passed, attempt.percent) == (AttemptStatus.GRADED, True, 100)
+    enrolment = Enrolment.objects.get(user=student, course=course)
+    assert enrolment.status == EnrolmentStatus.ACTIVE  # modules still to read
+    for module in ModulePage.objects.child_of(course).live():
+        module_complete(user=student, module=module)
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.COMPLETED
+
+
+def test_demo_question_files_refuse_mistakes_with_file_and_line(tmp_path):
+    from lms.demo.curriculum import CurriculumError
+    from lms.demo.questions import parse
+
+    header = "course: civilian-control\ncategory: Basics\n"
+    cases = {
+        "=== question: A\ntype: ranking\nprompt: Q?\n": "bank.txt:4: unknown question type 'ranking'",
+        "=== question: A\ntype: single\nprompt: Q?\n- one\n- two\n": "exactly one correct option",
+        "=== question: A\ntype: short_answer\nprompt: Q?\n": "needs at least one 'accepted:' line",
+        "=== question: A\ntype: essay\nprompt: Q?\n": "needs a 'rubric:'",
+        "=== question: A\ntype: single\ncategory: Other\nprompt: Q?\n* a\n- b\n": "category 'Other' is not declared",
+        "=== question: A\ntype: numeric\nprompt: Q?\nanswer: many\n": "bank.txt:6: 'many' is not a number",
+        "=== assessment: Final\nquestion: Missing\n": "no question titled 'Missing'",
+        "=== question: A\ncategory: Basics\ntype: true_false\nprompt: Q?\nanswer: true\n"
+        "=== assessment: Final\ndraw: Basics | 3\n": "cannot draw 3 of the 1 questions in 'Basics'",
+    }
+    for body, message in cases.items():
+        path = tmp_path / "bank.txt"
+        path.write_text(header + body, encoding="utf-8")
+        with pytest.raises(CurriculumError, match=re.escape(message)):
+            parse(path)
+
+
+def test_seed_demo_with_a_broken_question_file_writes_nothing(catalogue, settings, tmp_path, monkeypatch):
+    from assessments.models import Question
+    from lms.demo import questions
+
+    settings.LMS_DEMO_USERS = False
+    (tmp_path / "1-broken.txt").write_text(
+        "course: civilian-control\n=== question: A\ntype: single\nprompt: Q?\n- one\n- two\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(questions, "QUESTIONS_DIR", tmp_path)
+    monkeypatch.setattr(questions.load_all, "__defaults__", (tmp_path,))
+    with pytest.raises(questions.CurriculumError, match=re.escape("1-broken.txt:2")):
+        call_command("seed_demo", verbosity=0)
+    assert not CoursePage.objects.exists()
+    assert not Question.objects.exists()

@@ -1,4 +1,4 @@
-"""Load the demo curriculum, its artwork and (in development) the demo users.
+"""Load the demo curriculum, its artwork, question banks and assessments, and (in development) the demo users.
 
 Safe to run again: what exists is kept as it is, what is missing is created.
 """
@@ -15,12 +15,15 @@ from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
+from assessments.models import Assessment, AssessmentItem, Attempt, Question, QuestionCategory, QuestionOption
+from assessments.services import answer_save, attempt_start, attempt_submit
 from courses.api import (
     CatalogueIndexPage,
     Cohort,
     CoursePage,
     Enrolment,
     EnrolmentSource,
+    EnrolmentStatus,
     ModulePage,
     Theme,
     course_instructors_sync,
@@ -30,7 +33,7 @@ from courses.api import (
     module_complete,
 )
 from lms.accounts.api import Role, SponsoringProgram, User, user_roles_set
-from lms.demo import curriculum, images
+from lms.demo import curriculum, images, questions
 
 DEMO_PASSWORD = "pme-demo"  # noqa: S105 - published demo credential, development settings only
 
@@ -128,6 +131,26 @@ ENROLMENTS = [
     ("min-jun.kim@example.org", "civilian-control", "completed", None),
 ]
 
+# Attempts the demo students have made, beyond passing the assessments of the
+# courses they completed: (email, course slug, assessment title, how it went).
+# "pass" answers everything right, "fail" only the first few questions, and
+# "essay" answers everything and leaves the essay to the instructor's queue.
+ATTEMPTS = [
+    ("van.an.nguyen@example.org", "civilian-control", "Civilian control: final assessment", "fail"),
+    (
+        "layla.haddad@example.org",
+        "security-sector-reform",
+        "Check your understanding: defence institution building",
+        "pass",
+    ),
+    (
+        "kofi.mensah@example.org",
+        "conditionality-human-rights",
+        "Conditionality and accountability: final assessment",
+        "essay",
+    ),
+]
+
 # Which demo instructor teaches which course: the first teaches three, not all.
 TEACHING = {
     "civilian-control": "instructor@example.org",
@@ -147,10 +170,16 @@ class Command(BaseCommand):
             programs = self._programs()
             users = self._users(programs) if getattr(settings, "LMS_DEMO_USERS", False) else {}
             created = self._courses(themes, users)
+            banks = self._banks()
             self._cohorts(programs)
             if users:
                 self._enrolments(users)
-        self.stdout.write(self.style.SUCCESS(f"Demo curriculum ready ({created} new pages)."))
+                self._attempts(users)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo curriculum ready ({created} new pages, {banks[0]} new questions, {banks[1]} new assessments)."
+            )
+        )
         if users:
             self._print_sign_ins()
 
@@ -286,6 +315,106 @@ class Command(BaseCommand):
             modules = list(ModulePage.objects.child_of(course).live().order_by("path"))
             for module in modules if done is None else modules[:done]:
                 module_complete(user=student, module=module)
+            if done is None:
+                # A completed place means the course's required assessments were passed as well.
+                required = Assessment.objects.filter(course=course, is_required=True).order_by("pk")
+                for assessment in sorted(required, key=lambda a: a.module_id is None):  # modules' first
+                    self._attempt(student, assessment, "pass")
+
+    def _banks(self):
+        """Each course's question bank and assessments, from lms/demo/curriculum/questions/; returns what was new."""
+        new_questions = new_assessments = 0
+        for bank in questions.load_all():
+            course = CoursePage.objects.filter(slug=bank.course).first()
+            if course is None:
+                raise curriculum.CurriculumError(f"question bank for an unknown course {bank.course!r}")
+            categories = {
+                name: QuestionCategory.objects.get_or_create(course=course, name=name)[0] for name in bank.categories
+            }
+            by_title = {}
+            for spec in bank.questions:
+                question = Question.objects.filter(course=course, title=spec.title).first()
+                if question is None:
+                    question = self._question(course, categories.get(spec.category), spec)
+                    new_questions += 1
+                by_title[spec.title] = question
+            for spec in bank.assessments:
+                if not Assessment.objects.filter(course=course, title=spec.title).exists():
+                    self._assessment(course, spec, by_title, categories)
+                    new_assessments += 1
+        return new_questions, new_assessments
+
+    def _question(self, course, category, spec):
+        question = Question.objects.create(
+            course=course,
+            category=category,
+            title=spec.title,
+            type=spec.type,
+            prompt=spec.prompt_html,
+            points=spec.points,
+            explanation=spec.explanation_html,
+            scoring_rule=spec.scoring,
+            accepted_answers="\n".join(spec.accepted),
+            case_sensitive=spec.case_sensitive,
+            numeric_answer=spec.number,
+            numeric_tolerance=spec.tolerance,
+            rubric=spec.rubric,
+        )
+        QuestionOption.objects.bulk_create(
+            QuestionOption(question=question, text=o.text, is_correct=o.is_correct, feedback=o.feedback, sort_order=n)
+            for n, o in enumerate(spec.options)
+        )
+        question.save_revision()  # the bank's history starts with the demo's version
+        return question
+
+    def _assessment(self, course, spec, by_title, categories):
+        module = None
+        if spec.module:
+            module = ModulePage.objects.child_of(course).filter(slug=spec.module).first()
+            if module is None:
+                raise curriculum.CurriculumError(f"{spec.title}: no module {spec.module!r} in {course.slug}")
+        assessment = Assessment.objects.create(
+            course=course,
+            module=module,
+            title=spec.title,
+            instructions=spec.instructions_html,
+            time_limit_minutes=spec.time_limit,
+            attempts_allowed=spec.attempts,
+            pass_mark_percent=spec.pass_mark,
+            is_required=spec.required,
+            layout=spec.layout,
+            shuffle_questions=spec.shuffle_questions,
+            shuffle_options=spec.shuffle_options,
+            feedback_policy=spec.feedback,
+        )
+        AssessmentItem.objects.bulk_create(
+            AssessmentItem(assessment=assessment, question=by_title[item[1]], sort_order=n)
+            if item[0] == "question"
+            else AssessmentItem(assessment=assessment, category=categories[item[1]], draw_count=item[2], sort_order=n)
+            for n, item in enumerate(spec.items)
+        )
+        assessment.save_revision()
+        return assessment
+
+    def _attempts(self, users):
+        for email, slug, title, outcome in ATTEMPTS:
+            student = users.get(email)
+            assessment = Assessment.objects.filter(course__slug=slug, title=title).first()
+            if student is None or assessment is None:
+                continue
+            tried = Attempt.objects.filter(assessment=assessment, user=student).exists()
+            place = Enrolment.objects.filter(user=student, course=assessment.course_id, status=EnrolmentStatus.ACTIVE)
+            if place.exists() and not tried:
+                self._attempt(student, assessment, outcome)
+
+    def _attempt(self, student, assessment, outcome):
+        """One attempt through the same services as the site: start, answer each question, submit."""
+        attempt = attempt_start(user=student, assessment=assessment)
+        for item in attempt.questions.order_by("position"):
+            correct = outcome != "fail" or item.position <= 3
+            answer = questions.answer_for(item.snapshot, correct=correct)
+            answer_save(user=student, attempt_id=attempt.pk, position=item.position, raw=answer)
+        return attempt_submit(user=student, attempt_id=attempt.pk)
 
     def _modules(self, course, spec, palette):
         created = 0
