@@ -49,7 +49,30 @@ ROUTES = {
     "/admin/enrolments/enrol/": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
     "/admin/bulk/courses/enrolment/approve/?id={enrolment_id}": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
     "/admin/bulk/courses/enrolment/reject/?id={enrolment_id}": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
+    # Assessments: the start page for students with a place; an attempt is its student's alone (404 to anyone else).
+    "/assessments/{assessment_id}/": (LOGIN, OK, DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/assessments/attempts/{attempt_id}/": (LOGIN, OK, *["status 404"] * 5),
+    "/assessments/attempts/{attempt_id}/?q=1": (LOGIN, OK, *["status 404"] * 5),
+    "/assessments/attempts/{attempt_id}/submit/": (LOGIN, OK, *["status 404"] * 5),
+    "/assessments/attempts/{submitted_attempt_id}/result/": (LOGIN, OK, *["status 404"] * 5),
 }
+
+
+def _assessment_values(student, course) -> dict:
+    """The student holds a place on ``course`` and has one open and one submitted attempt at its assessments."""
+    from assessments.factories import AssessmentFactory, QuestionFactory
+    from assessments.services import attempt_start, attempt_submit
+
+    EnrolmentFactory(user=student, course=course)
+    question = QuestionFactory(course=course, options=[("Parliament", True), ("The staff", False)])
+    open_one, done = (AssessmentFactory(course=course, questions=[question]) for _ in range(2))
+    submitted = attempt_start(user=student, assessment=done)
+    attempt_submit(user=student, attempt_id=submitted.pk)
+    return {
+        "assessment_id": open_one.pk,
+        "attempt_id": attempt_start(user=student, assessment=open_one).pk,
+        "submitted_attempt_id": submitted.pk,
+    }
 
 
 def _outcome(response):
@@ -77,6 +100,7 @@ def test_every_url_answers_every_role_as_expected(client, people, catalogue, cou
         "catalogue_id": catalogue.pk,
         # A request on the other instructor's course: the course above stays deletable.
         "enrolment_id": EnrolmentFactory(user=people["other_student"], course=other_course, status="pending").pk,
+        **_assessment_values(people["student"], other_course),
     }
     mismatches = []
     for role in ROLES:
