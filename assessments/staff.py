@@ -323,12 +323,7 @@ def question_statistics_for_assessment(
     option (single choice and true/false), the multiple-choice answers, and one
     snapshot per question for its wording.
     """
-    assessment = (
-        assessment_list_for_staff(user=user)
-        .filter(pk=assessment_id)
-        .only("title", "course__title", "course_id")
-        .first()
-    )
+    assessment = assessment_list_for_staff(user=user).filter(pk=assessment_id).first()
     if assessment is None:
         return None
     points = Cast(KT("snapshot__points"), FloatField())
