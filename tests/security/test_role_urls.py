@@ -55,6 +55,23 @@ ROUTES = {
     "/assessments/attempts/{attempt_id}/?q=1": (LOGIN, OK, *["status 404"] * 5),
     "/assessments/attempts/{attempt_id}/submit/": (LOGIN, OK, *["status 404"] * 5),
     "/assessments/attempts/{submitted_attempt_id}/result/": (LOGIN, OK, *["status 404"] * 5),
+    # Instructors' screens: banks and lists for instructors and administrators; one course's
+    # objects (all on the other instructor's course) for its instructor and administrators only.
+    "/admin/snippets/assessments/question/": (LOGIN, DENIED, DENIED, OK, OK, DENIED, OK),
+    "/admin/snippets/assessments/question/add/": (LOGIN, DENIED, DENIED, OK, OK, DENIED, OK),
+    "/admin/snippets/assessments/question/edit/{essay_question_id}/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED, OK),
+    "/admin/snippets/assessments/question/history/{essay_question_id}/": (LOGIN, *[DENIED] * 3, OK, DENIED, OK),
+    "/admin/snippets/assessments/questioncategory/": (LOGIN, DENIED, DENIED, OK, OK, DENIED, OK),
+    "/admin/snippets/assessments/assessment/": (LOGIN, DENIED, DENIED, OK, OK, DENIED, OK),
+    "/admin/snippets/assessments/assessment/edit/{assessment_id}/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED, OK),
+    "/admin/assessments/grading/": (LOGIN, DENIED, DENIED, OK, OK, DENIED, OK),
+    "/admin/assessments/grading/{essay_answer_id}/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED, OK),
+    "/admin/assessments/attempts/{submitted_attempt_id}/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED, OK),
+    "/admin/assessments/questions/{essay_question_id}/regrade/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED, OK),
+    "/admin/assessments/gradebooks/": (LOGIN, DENIED, DENIED, OK, OK, DENIED, OK),
+    "/admin/assessments/gradebooks/{other_course_id}/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED, OK),
+    "/admin/assessments/gradebooks/{other_course_id}/?export=xlsx": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED, OK),
+    "/admin/assessments/statistics/{assessment_id}/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED, OK),
 }
 
 
@@ -72,6 +89,21 @@ def _assessment_values(student, course) -> dict:
         "assessment_id": open_one.pk,
         "attempt_id": attempt_start(user=student, assessment=open_one).pk,
         "submitted_attempt_id": submitted.pk,
+    }
+
+
+def _staff_values(student, course) -> dict:
+    """An essay the student (already on ``course``) submitted, awaiting its instructor's points."""
+    from assessments.factories import AssessmentFactory, QuestionFactory
+    from assessments.services import attempt_start, attempt_submit
+
+    essay = QuestionFactory(course=course, type="essay", title="Reflection", prompt="<p>Discuss.</p>")
+    attempt = attempt_start(user=student, assessment=AssessmentFactory(course=course, questions=[essay]))
+    attempt_submit(user=student, attempt_id=attempt.pk)
+    return {
+        "other_course_id": course.pk,
+        "essay_question_id": essay.pk,
+        "essay_answer_id": attempt.questions.get().pk,
     }
 
 
@@ -101,6 +133,7 @@ def test_every_url_answers_every_role_as_expected(client, people, catalogue, cou
         # A request on the other instructor's course: the course above stays deletable.
         "enrolment_id": EnrolmentFactory(user=people["other_student"], course=other_course, status="pending").pk,
         **_assessment_values(people["student"], other_course),
+        **_staff_values(people["student"], other_course),
     }
     mismatches = []
     for role in ROLES:
