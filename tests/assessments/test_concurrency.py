@@ -31,9 +31,7 @@ from lms.demo.questions import answer_for
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ATTEMPTS = 200
-WORKERS = int(
-    __import__("os").environ.get("N_W", 16)
-)  # each double submission borrows one more thread: at most 32 connections at once
+WORKERS = 16  # each double submission borrows one more thread: at most 32 connections at once
 
 
 def _questions(course):
