@@ -114,9 +114,11 @@ class GradingQueueView(StaffMixin, TemplateView):
     def get_context_data(self, **kwargs):
         course_id = _id_param(self.request, "course")
         courses = list(course_list_taught_by(user=self.request.user))
-        queue = list(essay_queue_for_staff(user=self.request.user, course_id=course_id)[:200])
+        waiting = essay_queue_for_staff(user=self.request.user, course_id=course_id)
+        queue = list(waiting[:200])  # the oldest 200; grading one opens the next anyway
         return super().get_context_data(
             queue=queue,
+            waiting=len(queue) if len(queue) < 200 else waiting.count(),
             courses=courses,
             course_id=course_id,
             grade_query=urlencode({"course": course_id}) if course_id else "",
