@@ -48,7 +48,8 @@ def _questions_for(assessment: Assessment, rng: random.Random) -> list[Question]
     fixed_ids = {item.question_id for item in items if item.question_id}
     for item in items:
         if item.question_id:
-            if item.question_id not in seen:
+            # Only the assessment's own course's questions, whatever the items say.
+            if item.question.course_id == assessment.course_id and item.question_id not in seen:
                 chosen.append(item.question)
                 seen.add(item.question_id)
             continue
@@ -299,7 +300,11 @@ def question_regrade(*, actor, question_id: int, now=None) -> int:
     many grades changed; scores and pass/fail follow.
     """
     now = now or timezone.now()
-    question = Question.objects.prefetch_related("options").get(pk=question_id)
+    from .selectors import user_teaches_course
+
+    question = Question.objects.prefetch_related("options").filter(pk=question_id).first()
+    if question is None or not user_teaches_course(user=actor, course_id=question.course_id):
+        raise AttemptRefused(_("There is no such question in your courses."), "not_found")
     fresh = question_snapshot(question)
     correct_now = {option["id"]: option["is_correct"] for option in fresh["options"]}
     changed = 0

@@ -82,3 +82,43 @@ def _refuse_deleting_what_is_in_use(request, instances):
             messages.error(request, reason)
             return redirect(type(instance).snippet_viewset.get_url_name("list"))
     return None
+
+
+def _courses_with_assessments(pages) -> list:
+    from courses.api import CoursePage
+
+    ids = [page.pk for page in pages if isinstance(page.specific_deferred, CoursePage)]
+    return list(Assessment.objects.filter(course_id__in=ids).values_list("course__title", flat=True).distinct())
+
+
+def _refuse_course_deletion(request, pages) -> bool:
+    # Assessment.course is PROTECT: without this the delete would fail with a server error.
+    titles = _courses_with_assessments(pages)
+    for title in titles:
+        messages.error(
+            request,
+            _("The course “%(title)s” has assessments, which keep their students' attempts: unpublish it instead.")
+            % {"title": title},
+        )
+    return bool(titles)
+
+
+@hooks.register("before_delete_page")
+def _refuse_deleting_a_course_with_assessments(request, page):
+    if _refuse_course_deletion(request, [page]):
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def _refuse_bulk_deleting_courses_with_assessments(request, action_type, objects, action_class_instance):
+    from wagtail.models import Page
+
+    if (
+        action_type == "delete"
+        and objects
+        and isinstance(objects[0], Page)
+        and _refuse_course_deletion(request, objects)
+    ):
+        return redirect(action_class_instance.next_url)
+    return None

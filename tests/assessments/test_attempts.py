@@ -226,3 +226,24 @@ def test_grading_takes_a_bounded_number_of_queries(student, enrolment, course):
             attempt_submit(user=student, attempt_id=attempt.pk)
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def test_only_the_courses_instructors_regrade(other_instructor, single):
+    _refused("not_found", question_regrade, actor=other_instructor, question_id=single.pk)
+    _refused("not_found", question_regrade, actor=other_instructor, question_id=999999)
+
+
+def test_another_courses_question_is_never_asked(student, enrolment, course, other_course, single):
+    foreign = QuestionFactory(course=other_course, options=[("Yes", True), ("No", False)])
+    mixed = AssessmentFactory(course=course, questions=[foreign, single])
+    attempt = attempt_start(user=student, assessment=mixed)
+    assert [item.question_id for item in attempt.questions.all()] == [single.pk]
+
+
+def test_a_course_with_assessments_cannot_be_deleted_from_the_admin(client, admin_user, course, quiz):
+    from courses.models import CoursePage
+
+    client.force_login(admin_user)
+    response = client.post(f"/admin/pages/{course.pk}/delete/", follow=True)
+    assert "has assessments" in response.text
+    assert CoursePage.objects.filter(pk=course.pk).exists()
