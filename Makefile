@@ -59,6 +59,7 @@ bench: install-test
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/python tests/perf/run.py
 	$(BIN)/python tests/perf/bench_import.py
+	$(BIN)/python tests/perf/bench_exam.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media media-test staticfiles
