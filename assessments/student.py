@@ -7,6 +7,7 @@ and the rubric never leave the server before then. ``attempt_review`` decides,
 per the assessment's feedback policy, what a graded attempt may show.
 """
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -68,11 +69,11 @@ def attempt_is_overdue(*, attempt: Attempt, now=None) -> bool:
 
 
 def attempt_seconds_left(*, attempt: Attempt, now=None) -> int | None:
-    """Whole seconds until the deadline (never below zero), or None without one."""
+    """Seconds until the deadline, rounded up (a countdown reaching zero is never early), or None without one."""
     if attempt.deadline is None:
         return None
     now = now or timezone.now()
-    return max(0, int((attempt.deadline - now).total_seconds()))
+    return max(0, math.ceil((attempt.deadline - now).total_seconds()))
 
 
 def attempt_navigation(*, attempt: Attempt) -> list[dict]:

@@ -226,7 +226,9 @@ def attempt_submit_confirm(request, attempt_id: int):
     attempt = _attempt_or_404(request, attempt_id)
     if request.method == "POST":
         if not _submit_if_overdue(request, attempt):
-            attempt_submit(user=request.user, attempt_id=attempt.pk)
+            # The countdown posts here when time is up: such a submission counts as made at the deadline.
+            time_up = attempt.deadline is not None and timezone.now() >= attempt.deadline
+            attempt_submit(user=request.user, attempt_id=attempt.pk, auto=time_up)
         return redirect("assessments:result", attempt_id=attempt.pk)
     if attempt.status != AttemptStatus.IN_PROGRESS or _submit_if_overdue(request, attempt):
         return redirect("assessments:result", attempt_id=attempt.pk)

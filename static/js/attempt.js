@@ -242,7 +242,7 @@
   var end = Date.now() + 1000 * parseInt(countdown.getAttribute("data-seconds-left"), 10);
   var clock = countdown.querySelector(".countdown__time");
   var alert = countdown.querySelector("[data-countdown-alert]");
-  var startLeft = Math.round((end - Date.now()) / 1000);
+  var startLeft = Math.ceil((end - Date.now()) / 1000);
   var announced = { 5: startLeft <= 300, 1: startLeft <= 60 };
   var finished = false;
 
@@ -285,7 +285,7 @@
     if (finished) {
       return;
     }
-    var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    var left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
     clock.textContent = format(left);
     if (left <= 300) {
       countdown.classList.add("countdown--low");
