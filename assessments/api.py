@@ -1,17 +1,38 @@
 """The assessments app's public entry point: other apps import from here only."""
 
-from .models import Assessment, Attempt, AttemptStatus, Question
+from .models import (
+    Assessment,
+    AssessmentItem,
+    Attempt,
+    AttemptStatus,
+    Question,
+    QuestionCategory,
+    QuestionOption,
+)
 from .selectors import attempt_list_for_student, user_teaches_course
-from .services import AttemptRefused, attempt_start, attempt_submit
+from .services import (
+    AttemptRefused,
+    answer_save,
+    attempt_start,
+    attempt_start_guarded,
+    attempt_submit,
+    essay_grade,
+)
 
 __all__ = [
     "Assessment",
+    "AssessmentItem",
     "Attempt",
     "AttemptRefused",
     "AttemptStatus",
     "Question",
+    "QuestionCategory",
+    "QuestionOption",
+    "answer_save",
     "attempt_list_for_student",
     "attempt_start",
+    "attempt_start_guarded",
     "attempt_submit",
+    "essay_grade",
     "user_teaches_course",
 ]

@@ -86,10 +86,14 @@ def answer_clean(snapshot: dict, raw) -> dict | None:
 
 
 def _integer(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """An option id: an int, or a string of ASCII digits; never a bool, a float or "²"."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
 
 
 def _normalise(text: str, case_sensitive: bool) -> str:

@@ -35,7 +35,9 @@ def assessments_required_unmet(*, enrolment) -> list[Assessment]:
 
 
 def assessment_list_for_course(*, course_id: int) -> QuerySet:
-    return Assessment.objects.filter(course_id=course_id, items__isnull=False).distinct().order_by("module", "title")
+    return (
+        Assessment.objects.filter(course_id=course_id, items__isnull=False).distinct().order_by("module__path", "title")
+    )
 
 
 def attempt_list_for_student(*, user) -> QuerySet:
@@ -44,6 +46,8 @@ def attempt_list_for_student(*, user) -> QuerySet:
 
 def attempt_for_student(*, user, attempt_id: int) -> Attempt | None:
     """The student's own attempt, or None (another student's attempt is as good as no attempt)."""
+    if not user.is_authenticated:
+        return None
     return Attempt.objects.select_related("assessment").filter(pk=attempt_id, user=user).first()
 
 

@@ -44,7 +44,9 @@ def _questions_for(assessment: Assessment, rng: random.Random) -> list[Question]
     """The fixed questions and the random draws, each question at most once, in the authored order."""
     chosen: list[Question] = []
     seen: set[int] = set()
-    items = list(assessment.items.select_related("question").order_by("sort_order", "pk"))
+    items = list(
+        assessment.items.select_related("question").prefetch_related("question__options").order_by("sort_order", "pk")
+    )
     fixed_ids = {item.question_id for item in items if item.question_id}
     for item in items:
         if item.question_id:
@@ -56,6 +58,7 @@ def _questions_for(assessment: Assessment, rng: random.Random) -> list[Question]
         pool = list(
             Question.objects.filter(category_id=item.category_id, course_id=assessment.course_id)
             .exclude(pk__in=seen | fixed_ids)
+            .prefetch_related("options")
             .order_by("pk")
         )
         for question in rng.sample(pool, min(item.draw_count, len(pool))):
@@ -84,8 +87,10 @@ def attempt_start(*, user, assessment: Assessment, now=None) -> Attempt:
         raise AttemptRefused(_("Sign in to take this assessment."), "anonymous")
     enrolment = _enrolment_for(user, assessment)  # the lock serialises this student's starts
     open_attempt = Attempt.objects.filter(assessment=assessment, user=user, status=AttemptStatus.IN_PROGRESS).first()
-    if open_attempt is not None:
+    if open_attempt is not None and not _past_deadline(open_attempt, now):
         return open_attempt
+    if open_attempt is not None:  # its time is up: submitted with what was saved, then a new one
+        attempt_submit(user=user, attempt_id=open_attempt.pk, now=now, auto=True)
     if assessment.opens_at and now < assessment.opens_at:
         raise AttemptRefused(_("This assessment is not open yet."), "not_open")
     if assessment.closes_at and now >= assessment.closes_at:
@@ -144,7 +149,6 @@ def _past_deadline(attempt: Attempt, now) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
 
 
-@transaction.atomic
 def answer_save(*, user, attempt_id: int, position: int, raw, now=None) -> AttemptQuestion:
     """Save (or autosave) one answer of an open attempt, replacing the previous one.
 
@@ -152,12 +156,21 @@ def answer_save(*, user, attempt_id: int, position: int, raw, now=None) -> Attem
     option not in the question, a submitted attempt, and after the deadline
     (the attempt is then submitted with what was saved).
     """
+    try:
+        return _answer_save(user=user, attempt_id=attempt_id, position=position, raw=raw, now=now)
+    except AttemptRefused as refusal:
+        if refusal.code == "deadline":  # the refusal rolled its transaction back: submit in a new one
+            attempt_submit_overdue(attempt_id=attempt_id)
+        raise
+
+
+@transaction.atomic
+def _answer_save(*, user, attempt_id: int, position: int, raw, now=None) -> AttemptQuestion:
     now = now or timezone.now()
     attempt = _attempt_locked(user=user, attempt_id=attempt_id)
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise AttemptRefused(_("This attempt has been submitted; answers can no longer change."), "submitted")
     if _past_deadline(attempt, now):
-        transaction.on_commit(lambda: attempt_submit_overdue(attempt_id=attempt.pk))
         raise AttemptRefused(_("Time is up: answers after the deadline are not accepted."), "deadline")
     item = AttemptQuestion.objects.filter(attempt=attempt, position=position).first()
     if item is None:
@@ -171,9 +184,9 @@ def answer_save(*, user, attempt_id: int, position: int, raw, now=None) -> Attem
     return item
 
 
-def _finalise_if_graded(attempt: Attempt, now) -> None:
+def _finalise_if_graded(attempt: Attempt, now, items=None) -> None:
     """Score the attempt once every question has points; then passing may complete the module and course."""
-    items = list(attempt.questions.all())
+    items = list(attempt.questions.all()) if items is None else items
     if any(item.points_awarded is None for item in items):
         attempt.status = AttemptStatus.SUBMITTED
         attempt.save(update_fields=["status"])
@@ -225,7 +238,7 @@ def attempt_submit(*, user, attempt_id: int, now=None, auto: bool = False) -> At
         if item.points_awarded is not None:
             item.graded_at = now
     AttemptQuestion.objects.bulk_update(items, ["points_awarded", "graded_at"])
-    _finalise_if_graded(attempt, now)
+    _finalise_if_graded(attempt, now, items)
     return attempt
 
 

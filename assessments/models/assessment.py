@@ -125,6 +125,8 @@ class Assessment(RevisionMixin, ClusterableModel, TimeStampedModel):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("An assessment must close after it opens.")})
+        if self.feedback_policy == FeedbackPolicy.AFTER_CLOSE and not self.closes_at:
+            raise ValidationError({"closes_at": _("Feedback after closing needs a closing date.")})
         if self.module_id and self.course_id and not self.module.path.startswith(self.course.path):
             raise ValidationError({"module": _("Choose a module of this course.")})
 

@@ -41,7 +41,17 @@ KEPT_HEADERS = ("Content-Type", "Content-Language")
 
 
 # Addresses that never serve a cacheable page: no cache round trip for them.
-UNCACHED_PREFIXES = ("/admin/", "/accounts/", "/dashboard/", "/health/", "/i18n/", "/static/", "/media/", "/documents/")
+UNCACHED_PREFIXES = (
+    "/admin/",
+    "/accounts/",
+    "/assessments/",
+    "/dashboard/",
+    "/health/",
+    "/i18n/",
+    "/static/",
+    "/media/",
+    "/documents/",
+)
 
 
 def content_changed() -> None:

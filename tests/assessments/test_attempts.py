@@ -131,7 +131,7 @@ def test_answers_after_the_deadline_are_refused_and_the_attempt_submitted(studen
     answer_save(user=student, attempt_id=attempt.pk, position=1, raw=_option(attempt, 1, "Parliament"), now=start)
     _refused("deadline", answer_save, user=student, attempt_id=attempt.pk, position=1, raw=None)
     assert attempt.questions.get(position=1).answer is not None  # what was saved stands
-    assert attempts_overdue_submit() == 1
+    assert attempts_overdue_submit() == 0  # already submitted by the late answer
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.GRADED and attempt.auto_submitted and attempt.passed
     assert attempt.submitted_at == attempt.deadline
@@ -247,3 +247,53 @@ def test_a_course_with_assessments_cannot_be_deleted_from_the_admin(client, admi
     response = client.post(f"/admin/pages/{course.pk}/delete/", follow=True)
     assert "has assessments" in response.text
     assert CoursePage.objects.filter(pk=course.pk).exists()
+
+
+def test_starting_takes_a_bounded_number_of_queries(student, enrolment, course):
+    counts = []
+    for size in (3, 30):
+        questions = [QuestionFactory(course=course, options=[("Yes", True), ("No", False)]) for _ in range(size)]
+        exam = AssessmentFactory(course=course, questions=questions, is_required=False, shuffle_options=True)
+        with CaptureQueriesContext(connection) as captured:
+            attempt_start(user=student, assessment=exam)
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
+
+
+def test_an_answer_after_the_deadline_submits_the_attempt(student, enrolment, course, single):
+    timed = AssessmentFactory(course=course, time_limit_minutes=1, questions=[single])
+    attempt = attempt_start(user=student, assessment=timed, now=timezone.now() - timezone.timedelta(minutes=5))
+    _refused("deadline", answer_save, user=student, attempt_id=attempt.pk, position=1, raw=None)
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.GRADED and attempt.auto_submitted
+
+
+def test_the_periodic_task_submits_attempts_left_open(student, enrolment, course, single):
+    from assessments.tasks import attempts_overdue_submit_task
+
+    timed = AssessmentFactory(course=course, time_limit_minutes=10, questions=[single])
+    attempt = attempt_start(user=student, assessment=timed, now=timezone.now() - timezone.timedelta(minutes=11))
+    fresh = AssessmentFactory(course=course, time_limit_minutes=10, questions=[single])
+    still_open = attempt_start(user=student, assessment=fresh)
+    assert attempts_overdue_submit_task.apply().get() == 1
+    attempt.refresh_from_db()
+    still_open.refresh_from_db()
+    assert attempt.status == AttemptStatus.GRADED and attempt.auto_submitted
+    assert still_open.status == AttemptStatus.IN_PROGRESS
+
+
+def test_starting_again_after_the_deadline_submits_the_old_attempt_first(student, enrolment, course, single):
+    timed = AssessmentFactory(course=course, time_limit_minutes=10, questions=[single])
+    old = attempt_start(user=student, assessment=timed, now=timezone.now() - timezone.timedelta(minutes=11))
+    new = attempt_start(user=student, assessment=timed)
+    old.refresh_from_db()
+    assert new.pk != old.pk and old.status == AttemptStatus.GRADED and old.auto_submitted
+
+
+def test_feedback_after_closing_needs_a_closing_date(course):
+    from django.core.exceptions import ValidationError
+
+    assessment = AssessmentFactory.build(course=course, feedback_policy="after_close", closes_at=None)
+    with pytest.raises(ValidationError) as error:
+        assessment.clean()
+    assert "closing date" in str(error.value)

@@ -93,3 +93,9 @@ def test_the_student_view_gives_nothing_away():
     text = repr(view)
     assert "is_correct" not in text and "explanation" not in text and "Because" not in text
     assert [o["text"] for o in view["options"]] == ["A", "B", "C", "D"]
+
+
+@pytest.mark.parametrize("raw", [True, 2.9, "²", "2.0"])
+def test_option_ids_must_be_whole_numbers(raw):
+    with pytest.raises(AnswerInvalid):
+        answer_clean(SINGLE, raw)

@@ -11,12 +11,22 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from assessments.models import Assessment, AssessmentItem, Attempt, Question, QuestionCategory, QuestionOption
-from assessments.services import answer_save, attempt_start, attempt_submit
+from assessments.api import (
+    Assessment,
+    AssessmentItem,
+    Attempt,
+    Question,
+    QuestionCategory,
+    QuestionOption,
+    answer_save,
+    attempt_start,
+    attempt_submit,
+)
 from courses.api import (
     CatalogueIndexPage,
     Cohort,
@@ -170,8 +180,8 @@ class Command(BaseCommand):
             programs = self._programs()
             users = self._users(programs) if getattr(settings, "LMS_DEMO_USERS", False) else {}
             created = self._courses(themes, users)
-            banks = self._banks()
             self._cohorts(programs)
+            banks = self._banks()
             if users:
                 self._enrolments(users)
                 self._attempts(users)
@@ -386,6 +396,8 @@ class Command(BaseCommand):
             shuffle_questions=spec.shuffle_questions,
             shuffle_options=spec.shuffle_options,
             feedback_policy=spec.feedback,
+            # Feedback "after it closes" needs a closing date: the end of the course's intake.
+            closes_at=self._intake_end(course) if spec.feedback == "after_close" else None,
         )
         AssessmentItem.objects.bulk_create(
             AssessmentItem(assessment=assessment, question=by_title[item[1]], sort_order=n)
@@ -395,6 +407,11 @@ class Command(BaseCommand):
         )
         assessment.save_revision()
         return assessment
+
+    def _intake_end(self, course):
+        cohort = Cohort.objects.filter(course=course).order_by("-ends_on").first()
+        day = cohort.ends_on if cohort else datetime.date.today() + datetime.timedelta(weeks=16)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
 
     def _attempts(self, users):
         for email, slug, title, outcome in ATTEMPTS:
