@@ -30,6 +30,18 @@ from lms.demo.questions import answer_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
+
+@pytest.fixture(autouse=True)
+def _celery_join_flag_reset():
+    """Celery's eager mode keeps "inside a task" in one process-wide flag, set and reset around each
+    task without a lock: tasks run eagerly from many threads at once can leave it set, and later
+    tests that wait on a real worker's result would be refused. Put it back afterwards."""
+    from celery._state import _set_task_join_will_block
+
+    yield
+    _set_task_join_will_block(False)
+
+
 ATTEMPTS = 200
 WORKERS = 16  # each double submission borrows one more thread: at most 32 connections at once
 
