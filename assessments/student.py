@@ -82,8 +82,22 @@ def attempt_navigation(*, attempt: Attempt) -> list[dict]:
     return [{"position": position, "answered": answer is not None} for position, answer in rows]
 
 
+class _AnswerFields:
+    """The stored answer's text and number, for the templates (``answer`` is set by the dataclass)."""
+
+    answer: dict | None
+
+    @property
+    def text(self) -> str:
+        return (self.answer or {}).get("text", "")
+
+    @property
+    def number(self) -> str:
+        return (self.answer or {}).get("number", "")
+
+
 @dataclass
-class StudentQuestion:
+class StudentQuestion(_AnswerFields):
     """A question as the student may see it before grading, with their saved answer."""
 
     position: int
@@ -95,14 +109,6 @@ class StudentQuestion:
     answered_at: object
     image: object = None
     chosen: set = field(default_factory=set)
-
-    @property
-    def text(self) -> str:
-        return (self.answer or {}).get("text", "")
-
-    @property
-    def number(self) -> str:
-        return (self.answer or {}).get("number", "")
 
     @property
     def answered(self) -> bool:
@@ -165,7 +171,7 @@ def review_visible(*, attempt: Attempt, now=None) -> bool:
 
 
 @dataclass
-class ReviewedQuestion:
+class ReviewedQuestion(_AnswerFields):
     """One question of a graded attempt with what the feedback policy allows the student to see."""
 
     position: int
@@ -182,14 +188,6 @@ class ReviewedQuestion:
     explanation: str
     grader_feedback: str
     image: object = None
-
-    @property
-    def text(self) -> str:
-        return (self.answer or {}).get("text", "")
-
-    @property
-    def number(self) -> str:
-        return (self.answer or {}).get("number", "")
 
     @property
     def is_essay(self) -> bool:
