@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from .backends import user_cache_key
 from .emails import user_email_send
 from .models import User
 from .roles import Role
@@ -192,6 +194,10 @@ def user_bulk_upsert(
             changed_users.append(user)
     if changed_users:
         User.objects.bulk_update(changed_users, sorted(changed_fields), batch_size=_BULK_BATCH)
+        # bulk_update sends no signals: drop the signed-in users' cached rows (lms.accounts.backends).
+        stale = [user_cache_key(user.pk) for user in changed_users]
+        cache.delete_many(stale)
+        transaction.on_commit(lambda: cache.delete_many(stale))
 
     new_users = []
     for email, fields in by_email.items():

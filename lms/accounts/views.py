@@ -54,7 +54,7 @@ def sign_up(request):
         password = data.pop("password1")
         data.pop("password2")
         user = services.user_create(password=password, **data)
-        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        auth_login(request, user, backend="lms.accounts.backends.CachedModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return _remember_language(redirect(settings.LOGIN_REDIRECT_URL), user)
     return render(request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200)

@@ -145,7 +145,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out account or address is refused before
     # any password is checked. https://django-axes.readthedocs.io/en/latest/3_usage.html
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the signed-in user kept in the cache between requests.
+    "lms.accounts.backends.CachedModelBackend",
 ]
 # Argon2id with OWASP's recommended parameters first; the others only verify
 # (and upgrade) hashes made elsewhere.

@@ -202,3 +202,26 @@ def test_welcome_email_is_sent_once_even_if_the_task_runs_twice(student):
 def test_account_pages_carry_the_platform_name_in_their_title(client):
     response = client.get("/accounts/login/")
     assert "<title>Sign in · PME Learning</title>" in response.text
+
+
+def test_the_signed_in_user_is_read_from_the_cache_and_changes_take_effect_at_once(client, student):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(student)
+    client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/health/live/")
+        assert client.get("/").status_code == 200
+    assert not any('FROM "accounts_user"' in q["sql"] for q in captured)
+    # A deactivated account is signed out on its next request, a new password ends other sessions.
+    student.is_active = False
+    student.save()
+    assert client.get("/dashboard/").status_code == 302
+    student.is_active = True
+    student.save()
+    client.force_login(student)
+    assert client.get("/dashboard/").status_code == 200
+    student.set_password("another long passphrase 99")
+    student.save()
+    assert client.get("/dashboard/").status_code == 302

@@ -183,7 +183,7 @@ def costs(args) -> None:
         name, signed_in, path = spec.split("|", 2)
         client = Client(SERVER_NAME="127.0.0.1")
         if signed_in == "1":
-            client.force_login(student, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(student, backend="lms.accounts.backends.CachedModelBackend")
         first = client.get(path)  # fills whatever caches the page uses
         with CaptureQueriesContext(connection) as queries:
             again = client.get(path)
