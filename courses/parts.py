@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 
 from lms.core import pagecache
 
+from .completion import completion_requirements_unmet
 from .models import CoursePage, EnrolmentStatus, ModulePage
 from .selectors import (
     cohort_list_open,
@@ -77,7 +78,10 @@ def _enrolment_panel_render(request, course_id: int) -> str:
         context["cohorts"] = cohort_list_open(course=course)
         context["cohorts_with_places"] = [c for c in context["cohorts"] if c.places_left != 0]
     if enrolment is not None and enrolment.status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED):
-        context["progress"] = progress_for(enrolment=enrolment)
+        progress = context["progress"] = progress_for(enrolment=enrolment)
+        if enrolment.status == EnrolmentStatus.ACTIVE and progress.required_done >= progress.required_total:
+            # Every module done, the course not complete: say what is left (a required assessment, say).
+            context["still_missing"] = completion_requirements_unmet(enrolment)
     return render_to_string("courses/parts/enrolment_panel.html", context)
 
 

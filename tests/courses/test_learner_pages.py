@@ -260,3 +260,16 @@ def test_a_student_may_withdraw_from_an_unpublished_course(student_client, stude
     assert response.status_code == 302 and response["Location"] == "/dashboard/"
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.WITHDRAWN
+
+
+def test_a_student_with_every_module_done_is_told_what_is_left(student_client, student, enrolment, course, module):
+    from courses import completion
+    from courses.services import module_complete
+
+    completion.completion_requirement_register("test-left", lambda e: ["Pass the assessment “Final”."])
+    try:
+        module_complete(user=student, module=module)
+        text = student_client.get(course.url).text
+        assert "To complete the course:" in text and "Pass the assessment “Final”." in text
+    finally:
+        completion._checks.pop("test-left", None)

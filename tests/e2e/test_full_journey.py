@@ -153,6 +153,8 @@ def test_student_enrols_completes_modules_passes_the_assessment_and_completes_th
     expect(panel).not_to_contain_text("You completed this course")
     expect(panel.get_by_role("link", name=re.compile(r"^(Start|Resume):"))).to_have_count(0)
     expect(panel.get_by_text("Withdraw from this course")).to_be_visible()
+    expect(panel).to_contain_text("To complete the course:")
+    expect(panel.locator(".still-missing li")).to_have_text([f"Pass the assessment “{ASSESSMENT_TITLE}”."])
     item = _assessments(page).get_by_role("listitem").filter(has_text=ASSESSMENT_TITLE)
     expect(item).to_have_count(1)
     expect(item).to_contain_text("required")
