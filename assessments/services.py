@@ -138,7 +138,9 @@ def attempt_start(*, user, assessment: Assessment, now=None) -> Attempt:
 
 
 def _attempt_locked(*, user, attempt_id) -> Attempt:
-    attempt = Attempt.objects.select_for_update().select_related("assessment").filter(pk=attempt_id).first()
+    # Lock the attempt only ("of self"): locking the joined assessment row too would make every
+    # student of an exam wait for each other's autosaves and submissions.
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("assessment").filter(pk=attempt_id).first()
     if attempt is None or attempt.user_id != user.pk:
         # The same answer for someone else's attempt as for none: ids reveal nothing.
         raise AttemptRefused(_("There is no such attempt of yours."), "not_found")
@@ -184,12 +186,15 @@ def _answer_save(*, user, attempt_id: int, position: int, raw, now=None) -> Atte
     return item
 
 
-def _finalise_if_graded(attempt: Attempt, now, items=None) -> None:
-    """Score the attempt once every question has points; then passing may complete the module and course."""
+def _finalise_if_graded(attempt: Attempt, now, items=None, also_save=()) -> None:
+    """Score the attempt once every question has points; then passing may complete the module and course.
+
+    ``also_save`` names fields the caller changed, written in the same UPDATE.
+    """
     items = list(attempt.questions.all()) if items is None else items
     if any(item.points_awarded is None for item in items):
         attempt.status = AttemptStatus.SUBMITTED
-        attempt.save(update_fields=["status"])
+        attempt.save(update_fields=["status", *also_save])
         return
     was_passed = attempt.passed
     attempt.score = sum((item.points_awarded for item in items), Decimal(0))
@@ -197,7 +202,7 @@ def _finalise_if_graded(attempt: Attempt, now, items=None) -> None:
     attempt.passed = attempt.percent >= attempt.assessment.pass_mark_percent
     attempt.status = AttemptStatus.GRADED
     attempt.graded_at = attempt.graded_at or now
-    attempt.save(update_fields=["score", "percent", "passed", "status", "graded_at"])
+    attempt.save(update_fields=["score", "percent", "passed", "status", "graded_at", *also_save])
     if attempt.passed and not was_passed:
         _passed(attempt)
     from .tasks import attempt_result_notify_task
@@ -230,15 +235,14 @@ def attempt_submit(*, user, attempt_id: int, now=None, auto: bool = False) -> At
         return attempt
     attempt.submitted_at = min(now, attempt.deadline) if (auto and attempt.deadline) else now
     attempt.auto_submitted = auto
-    attempt.status = AttemptStatus.SUBMITTED
-    attempt.save(update_fields=["submitted_at", "auto_submitted", "status"])
     items = list(attempt.questions.all())
     for item in items:
         item.points_awarded = grade(item.snapshot, item.answer)
         if item.points_awarded is not None:
             item.graded_at = now
     AttemptQuestion.objects.bulk_update(items, ["points_awarded", "graded_at"])
-    _finalise_if_graded(attempt, now, items)
+    # One UPDATE of the attempt: submitted, and graded too when nothing waits for an instructor.
+    _finalise_if_graded(attempt, now, items, also_save=("submitted_at", "auto_submitted"))
     return attempt
 
 
@@ -287,7 +291,7 @@ def essay_grade(*, grader, attempt_question_id: int, points, feedback: str = "",
 
     if item is None or not user_teaches_course(user=grader, course_id=item.attempt.assessment.course_id):
         raise AttemptRefused(_("There is no such answer to grade in your courses."), "not_found")
-    attempt = Attempt.objects.select_for_update().select_related("assessment").get(pk=item.attempt_id)
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("assessment").get(pk=item.attempt_id)
     if attempt.status == AttemptStatus.IN_PROGRESS:
         raise AttemptRefused(_("The attempt has not been submitted yet."), "in_progress")
     try:
@@ -341,7 +345,7 @@ def question_regrade(*, actor, question_id: int, now=None) -> int:
             changed += 1
             touched.add(item.attempt_id)
         item.save(update_fields=["snapshot", "points_awarded", "graded_at"])
-    for attempt in Attempt.objects.select_for_update().select_related("assessment").filter(pk__in=touched):
+    for attempt in Attempt.objects.select_for_update(of=("self",)).select_related("assessment").filter(pk__in=touched):
         if attempt.status == AttemptStatus.GRADED:
             _finalise_if_graded(attempt, now)
     return changed

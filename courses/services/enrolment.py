@@ -340,7 +340,9 @@ def enrolment_completion_check(*, enrolment: Enrolment) -> bool:
     Recorded once, with its time; ``course_completed`` is sent in the same
     transaction. Returns whether this call completed it.
     """
-    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    # The enrolment's row only: locking the joined course too would queue every student
+    # completing the same course behind each other.
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.pk)
     if enrolment.status != EnrolmentStatus.ACTIVE:
         return False
     progress = progress_for(enrolment=enrolment)
