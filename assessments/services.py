@@ -380,3 +380,23 @@ def attempt_result_notify(*, attempt_id: int) -> bool:
     attempt.result_notified_at = timezone.now()
     attempt.save(update_fields=["result_notified_at"])
     return True
+
+
+def attempt_results_unsent_notify(*, now=None) -> int:
+    """Queue the result emails of graded attempts that were never sent (the broker was down); how many."""
+    from courses.api import NOTIFY_SWEEP_AFTER, NOTIFY_SWEEP_WITHIN
+
+    from .tasks import attempt_result_notify_task
+
+    now = now or timezone.now()
+    ids = list(
+        Attempt.objects.filter(
+            status=AttemptStatus.GRADED,
+            result_notified_at=None,
+            graded_at__lt=now - NOTIFY_SWEEP_AFTER,
+            graded_at__gt=now - NOTIFY_SWEEP_WITHIN,
+        ).values_list("pk", flat=True)
+    )
+    for attempt_id in ids:
+        attempt_result_notify_task.delay(attempt_id)
+    return len(ids)

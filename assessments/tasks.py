@@ -17,3 +17,11 @@ def attempt_result_notify_task(self, attempt_id: int) -> bool:
         return attempt_result_notify(attempt_id=attempt_id)
     except OSError as exc:  # SMTP unreachable or refused: try again later.
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, acks_late=True)
+def attempt_results_unsent_notify_task(self) -> int:
+    """Periodic (Celery beat): result emails that never left, queued again."""
+    from .services import attempt_results_unsent_notify
+
+    return attempt_results_unsent_notify()

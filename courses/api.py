@@ -42,8 +42,11 @@ from .services import (
     module_complete,
     page_renditions_warm,
 )
+from .services.enrolment import NOTIFY_SWEEP_AFTER, NOTIFY_SWEEP_WITHIN
 
 __all__ = [
+    "NOTIFY_SWEEP_AFTER",
+    "NOTIFY_SWEEP_WITHIN",
     "CatalogueIndexPage",
     "Cohort",
     "CoursePage",

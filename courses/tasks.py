@@ -23,3 +23,11 @@ def course_completions_check_task(self, course_id: int) -> int:
     from .services import course_completions_check
 
     return course_completions_check(course_id=course_id)
+
+
+@shared_task(bind=True, acks_late=True)
+def enrolment_decisions_unsent_notify_task(self) -> int:
+    """Periodic (Celery beat): decision emails that never left, queued again."""
+    from .services import enrolment_decisions_unsent_notify
+
+    return enrolment_decisions_unsent_notify()

@@ -367,3 +367,35 @@ def course_completions_check(*, course_id: int) -> int:
         Enrolment.objects.filter(course_id=course_id, status=EnrolmentStatus.ACTIVE)
     ).filter(required_done__gte=F("required_total"))
     return sum(enrolment_completion_check(enrolment=enrolment) for enrolment in candidates)
+
+
+# Emails queued when a transaction commits are lost if the broker is down at that
+# moment; a periodic sweep sends what is still unsent after this long.
+NOTIFY_SWEEP_AFTER = timezone.timedelta(minutes=10)
+NOTIFY_SWEEP_WITHIN = timezone.timedelta(days=7)
+
+
+def enrolment_decisions_unsent_notify(*, now=None) -> int:
+    """Queue the emails of decisions on requests that were never sent; returns how many.
+
+    Every request settled by someone else (approved, rejected, or placed by a
+    manager or an import while it waited) is told once, by
+    ``enrolment_decision_notify``, which marks the event sent.
+    """
+    from ..tasks import enrolment_decision_notify_task
+
+    now = now or timezone.now()
+    ids = list(
+        EnrolmentEvent.objects.filter(
+            from_status=EnrolmentStatus.PENDING,
+            to_status__in=(EnrolmentStatus.ACTIVE, EnrolmentStatus.REJECTED),
+            notified_at=None,
+            at__lt=now - NOTIFY_SWEEP_AFTER,
+            at__gt=now - NOTIFY_SWEEP_WITHIN,
+        )
+        .exclude(actor_id=F("enrolment__user_id"))
+        .values_list("pk", flat=True)
+    )
+    for event_id in ids:
+        enrolment_decision_notify_task.delay(event_id)
+    return len(ids)

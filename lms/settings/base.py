@@ -277,6 +277,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     # Attempts left open past their deadline are submitted with what was saved.
     "attempts-overdue-submit": {"task": "assessments.tasks.attempts_overdue_submit_task", "schedule": 60.0},
+    # Emails whose queueing failed at commit (broker down) are queued again.
+    "decisions-unsent-notify": {"task": "courses.tasks.enrolment_decisions_unsent_notify_task", "schedule": 600.0},
+    "results-unsent-notify": {"task": "assessments.tasks.attempt_results_unsent_notify_task", "schedule": 600.0},
 }
 
 # Wagtail's own background tasks (search index, references) run through

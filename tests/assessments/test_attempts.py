@@ -297,3 +297,16 @@ def test_feedback_after_closing_needs_a_closing_date(course):
     with pytest.raises(ValidationError) as error:
         assessment.clean()
     assert "closing date" in str(error.value)
+
+
+def test_result_emails_lost_at_commit_are_sent_by_the_sweep_once(student, enrolment, quiz):
+    from django.core import mail
+
+    from assessments.services import attempt_results_unsent_notify
+
+    attempt = attempt_start(user=student, assessment=quiz)
+    attempt_submit(user=student, attempt_id=attempt.pk)  # graded; its email was never queued
+    later = timezone.now() + timezone.timedelta(minutes=11)
+    assert attempt_results_unsent_notify() == 0
+    assert attempt_results_unsent_notify(now=later) == 1 and len(mail.outbox) == 1
+    assert attempt_results_unsent_notify(now=later) == 0

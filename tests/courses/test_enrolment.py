@@ -226,3 +226,20 @@ def test_approving_into_an_ended_cohort_is_refused(student, approval_course, man
     with pytest.raises(EnrolmentRefused) as refusal:
         enrolment_approve(enrolment_id=pending.pk, actor=manager)
     assert refusal.value.code == "cohort_ended"
+
+
+def test_decision_emails_lost_at_commit_are_sent_by_the_sweep_once(student, other_student, approval_course, manager):
+    from courses.services import enrolment_decisions_unsent_notify
+
+    # No on_commit capture: as if the broker had been down when these committed.
+    approved = enrolment_request(user=student, course=approval_course)
+    enrolment_approve(enrolment_id=approved.pk, actor=manager)
+    placed = enrolment_request(user=other_student, course=approval_course)
+    enrolment_create_for_student(user=other_student, course=approval_course, cohort=None, actor=manager)
+    assert mail.outbox == []
+    assert enrolment_decisions_unsent_notify() == 0  # too recent: the normal path may still deliver
+    later = timezone.now() + datetime.timedelta(minutes=11)
+    assert enrolment_decisions_unsent_notify(now=later) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([student.email, other_student.email])
+    assert enrolment_decisions_unsent_notify(now=later) == 0
+    assert placed.pk
