@@ -170,7 +170,10 @@ def course_staff_can_read(*, user, course_id) -> bool:
         return False
     if user.is_superuser or user_has_role(user=user, role=Role.PROGRAM_MANAGER):
         return True
-    return CoursePage.instructors.through.objects.filter(coursepage_id=course_id, user_id=user.pk).exists()
+    # As enrolment_list_visible_to: an instructor, assigned to this course.
+    return user_has_role(user=user, role=Role.INSTRUCTOR) and (
+        CoursePage.instructors.through.objects.filter(coursepage_id=course_id, user_id=user.pk).exists()
+    )
 
 
 def module_reader_enrolment(*, user, course_id) -> tuple[bool, Enrolment | None]:
@@ -214,7 +217,13 @@ def enrolment_progress_annotate(queryset: QuerySet) -> QuerySet:
     )
     done = _count(
         ModuleProgress.objects.filter(
-            enrolment=OuterRef("pk"), completed_at__isnull=False, module__live=True, module__is_required=True
+            enrolment=OuterRef("pk"),
+            completed_at__isnull=False,
+            module__live=True,
+            module__is_required=True,
+            # Still a module of this course (one moved elsewhere no longer counts here).
+            module__depth=OuterRef("course__depth") + 1,
+            module__path__startswith=OuterRef("course__path"),
         )
     )
     # The same figure as Progress.percent: rounded, and 100 for a completed course with nothing required.

@@ -192,3 +192,15 @@ def test_unpublishing_the_last_unfinished_module_completes_the_course(
         modules[2].unpublish()
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.COMPLETED and completions == [enrolment.pk]
+
+
+def test_a_module_moved_to_another_course_no_longer_counts_in_admin_progress(student, course, other_course):
+    from courses.models import Enrolment
+    from courses.selectors import enrolment_progress_annotate
+
+    modules = [ModulePageFactory(parent=course) for _ in range(2)]
+    enrolment = EnrolmentFactory(user=student, course=course)
+    module_complete(user=student, module=modules[0])
+    modules[0].move(other_course, pos="last-child")
+    annotated = enrolment_progress_annotate(Enrolment.objects.filter(pk=enrolment.pk)).get()
+    assert (annotated.required_done, annotated.required_total, annotated.progress_percent) == (0, 1, 0)
