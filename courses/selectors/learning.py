@@ -235,3 +235,20 @@ def enrolment_progress_annotate(queryset: QuerySet) -> QuerySet:
             output_field=IntegerField(),
         )
     )
+
+
+def course_ids_using_document(*, document) -> list[int]:
+    """The courses whose live modules show this document (a reading), from Wagtail's reference index."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import ReferenceIndex
+
+    module_ids = [
+        int(pk)
+        for pk in ReferenceIndex.get_references_to(document)
+        .filter(content_type=ContentType.objects.get_for_model(ModulePage))
+        .values_list("object_id", flat=True)
+    ]
+    paths = ModulePage.objects.live().filter(pk__in=module_ids).values_list("path", flat=True)
+    parent_paths = {path[: -ModulePage.steplen] for path in paths}
+    return list(CoursePage.objects.filter(path__in=parent_paths).values_list("pk", flat=True))
