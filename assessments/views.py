@@ -172,12 +172,6 @@ def attempt_answer(request, attempt_id: int):
     return _answer_form(request, attempt_id)
 
 
-def _submit_if_time_up(refusal: AttemptRefused, attempt_id: int) -> None:
-    # answer_save's own on_commit submission is rolled back with its refusal: submit here.
-    if refusal.code == "deadline":
-        attempt_submit_overdue(attempt_id=attempt_id)
-
-
 def _answer_json(request, attempt_id: int) -> JsonResponse:
     try:
         position, raw = answer_from_json(request.body)
@@ -186,7 +180,6 @@ def _answer_json(request, attempt_id: int) -> JsonResponse:
     try:
         item = answer_save(user=request.user, attempt_id=attempt_id, position=position, raw=raw)
     except AttemptRefused as refusal:
-        _submit_if_time_up(refusal, attempt_id)
         return _json_refusal(refusal.message, refusal.code, REFUSAL_STATUS.get(refusal.code, 400))
     return JsonResponse({"saved": True, "position": item.position, "answered_at": item.answered_at.isoformat()})
 
@@ -204,7 +197,6 @@ def _answer_form(request, attempt_id: int):
     try:
         answer_save(user=request.user, attempt_id=attempt.pk, position=position, raw=raw)
     except AttemptRefused as refusal:
-        _submit_if_time_up(refusal, attempt.pk)
         if refusal.code in ("submitted", "deadline"):
             messages.error(request, refusal.message)
             return redirect("assessments:result", attempt_id=attempt.pk)

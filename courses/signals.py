@@ -24,9 +24,9 @@ def _completions_recheck(page, **kwargs):
 
     page = page.specific_deferred if hasattr(page, "specific_deferred") else page
     if isinstance(page, ModulePage):
-        course_id = (
-            CoursePage.objects.filter(path=page.path[: -ModulePage.steplen]).values_list("pk", flat=True).first()
-        )
+        from .selectors import course_id_of_module
+
+        course_id = course_id_of_module(page)
     elif isinstance(page, CoursePage):
         course_id = page.pk
     else:

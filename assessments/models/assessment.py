@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, RevisionMixin
 
@@ -34,6 +33,7 @@ class GradeRule(models.TextChoices):
     LATEST = "latest", _("Latest attempt counts")
 
 
+# The admin form (panels, scoped choosers) is the viewset's (assessments/wagtail_admin/viewsets.py).
 class Assessment(RevisionMixin, ClusterableModel, TimeStampedModel):
     """A quiz or exam. Attached to a course, or to one of its modules (passing it completes the module)."""
 
@@ -75,31 +75,6 @@ class Assessment(RevisionMixin, ClusterableModel, TimeStampedModel):
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="assessment")
-
-    panels = [
-        FieldPanel("course"),
-        FieldPanel("module"),
-        FieldPanel("title"),
-        FieldPanel("instructions"),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("pass_mark_percent"), FieldPanel("is_required")]),
-                FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("attempts_allowed")]),
-                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-            ],
-            heading=_("Rules"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("layout"),
-                FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
-                FieldPanel("feedback_policy"),
-                FieldPanel("grade_rule"),
-            ],
-            heading=_("Presentation and feedback"),
-        ),
-        InlinePanel("items", label=_("Questions: fixed ones, and/or a number drawn at random from a category")),
-    ]
 
     class Meta:
         ordering = ["course", "title"]
@@ -147,8 +122,6 @@ class AssessmentItem(Orderable):
         related_name="+",
     )
     draw_count = models.PositiveSmallIntegerField(_("how many to draw"), default=1, validators=[MinValueValidator(1)])
-
-    panels = [FieldPanel("question"), FieldPanel("category"), FieldPanel("draw_count")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("question or draw")

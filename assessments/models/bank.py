@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
@@ -45,6 +44,9 @@ class ScoringRule(models.TextChoices):
     )
 
 
+# The admin forms (panels, scoped choosers) are the viewsets' (assessments/wagtail_admin/viewsets.py).
+
+
 class QuestionCategory(models.Model):
     """A group of questions of a course's bank that assessments can draw from at random."""
 
@@ -52,8 +54,6 @@ class QuestionCategory(models.Model):
         CoursePage, verbose_name=_("course"), on_delete=models.CASCADE, related_name="question_categories"
     )
     name = models.CharField(_("name"), max_length=120)
-
-    panels = [FieldPanel("course"), FieldPanel("name")]
 
     class Meta:
         ordering = ["name"]
@@ -123,23 +123,6 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel, TimeStampedModel)
     # Wagtail keeps the question's revisions (history, compare, restore).
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="question")
 
-    panels = [
-        FieldPanel("course"),
-        FieldPanel("category"),
-        FieldPanel("title"),
-        FieldPanel("type"),
-        FieldPanel("prompt"),
-        FieldPanel("image"),
-        FieldPanel("points"),
-        InlinePanel("options", label=_("Options (choice and true/false questions)")),
-        MultiFieldPanel(
-            [FieldPanel("scoring_rule"), FieldPanel("accepted_answers"), FieldPanel("case_sensitive")],
-            heading=_("Scoring"),
-        ),
-        MultiFieldPanel([FieldPanel("numeric_answer"), FieldPanel("numeric_tolerance")], heading=_("Numeric")),
-        FieldPanel("rubric"),
-        FieldPanel("explanation"),
-    ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title"), index.FilterField("course_id")]
 
     class Meta:
@@ -164,8 +147,6 @@ class QuestionOption(Orderable):
     text = models.CharField(_("option"), max_length=500)
     is_correct = models.BooleanField(_("correct"), default=False)
     feedback = models.CharField(_("feedback on this option"), max_length=500, blank=True)
-
-    panels = [FieldPanel("text"), FieldPanel("is_correct"), FieldPanel("feedback")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("option")
