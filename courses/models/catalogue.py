@@ -11,7 +11,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -175,6 +175,14 @@ class CoursePage(PublicPage):
                 FieldPanel("instructors", permission="courses.assign_instructors"),
             ],
             heading=_("Enrolment and teaching"),
+        ),
+        # The relation is the certificates app's (a ParentalKey to this page), so courses imports nothing of it.
+        InlinePanel(
+            "certificate_choice",
+            max_num=1,
+            heading=_("Certificate"),
+            label=_("Certificate template"),
+            help_text=_("Without a choice the course uses the default template."),
         ),
     ]
     search_fields = [

@@ -217,12 +217,21 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Files that only a permission-checking view serves (certificates): never under MEDIA_URL.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Wagtail ----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "PME Learning"
 WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
+
+# Certificates -----------------------------------------------------------
+# docs/certificates.md: the issuer printed and signed, and the platform's Ed25519 signing key.
+CERTIFICATE_ISSUER_NAME = env("CERTIFICATE_ISSUER_NAME", default="PME Learning")
+# A PEM file (PKCS#8, unencrypted) holding the Ed25519 private key; made by
+# `manage.py certificate_key create`. Outside production a missing key is created on first use.
+CERTIFICATE_SIGNING_KEY_FILE = env.path("CERTIFICATE_SIGNING_KEY_FILE", default=BASE_DIR / "var" / "certificate-key.pem")
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
 WAGTAIL_FRONTEND_LOGIN_URL = "accounts:login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False

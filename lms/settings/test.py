@@ -26,6 +26,10 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Uploaded files of a test run go to a temporary folder, never into the checkout.
 MEDIA_ROOT = env("MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="lms-test-media-")
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="lms-test-private-")
+CERTIFICATE_SIGNING_KEY_FILE = env("CERTIFICATE_SIGNING_KEY_FILE", default="") or os.path.join(
+    tempfile.mkdtemp(prefix="lms-test-key-"), "certificate-key.pem"
+)
 # Each test sees a fresh cache; the Celery worker tests set their own broker.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"},

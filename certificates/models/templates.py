@@ -1,0 +1,160 @@
+"""Certificate templates: wording in one or two languages, images, signatories, page set-up."""
+
+from django.conf import global_settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable, PreviewableMixin, RevisionMixin
+
+from courses.api import CoursePage
+from lms.accounts.api import TimeStampedModel
+
+# What an author may write in braces in a title or wording; each is filled per certificate.
+PLACEHOLDERS = {
+    "holder": _("the holder's name as confirmed, in their own script"),
+    "holder_latin": _("the holder's name in Latin script"),
+    "course": _("the course title"),
+    "hours": _("the course's hours"),
+    "date": _("the completion date"),
+    "score": _("the best score on the course's required assessments"),
+    "cohort": _("the cohort"),
+    "program": _("the sponsoring program"),
+}
+MAX_SIGNATORIES = 4
+LANGUAGE_CHOICES = global_settings.LANGUAGES
+
+
+class PageSize(models.TextChoices):
+    A4 = "A4", _("A4")
+    LETTER = "letter", _("US Letter")
+
+
+class PageOrientation(models.TextChoices):
+    LANDSCAPE = "landscape", _("Landscape")
+    PORTRAIT = "portrait", _("Portrait")
+
+
+def placeholders_unknown(text: str) -> list[str]:
+    """The names in braces that are not placeholders (and a message for unbalanced braces)."""
+    import string
+
+    try:
+        names = [field for _literal, field, _spec, _conv in string.Formatter().parse(text) if field is not None]
+    except ValueError:
+        return ["{"]
+    return sorted({name for name in names if name not in PLACEHOLDERS})
+
+
+class CertificateTemplate(RevisionMixin, PreviewableMixin, ClusterableModel, TimeStampedModel):
+    """How a certificate looks and reads. Certificates keep the revision they were rendered from."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True, help_text=_("For the admin only."))
+    is_default = models.BooleanField(
+        _("default template"), default=False, help_text=_("Used by every course that does not choose a template.")
+    )
+    language = models.CharField(_("language"), max_length=12, choices=LANGUAGE_CHOICES, default="en")
+    title = models.CharField(_("title"), max_length=200, default="Certificate of completion")
+    wording = models.TextField(
+        _("wording"),
+        default="This certifies that {holder} has completed the course {course} ({hours} hours) on {date}.",
+        help_text=_(
+            "Placeholders in braces: {holder}, {holder_latin}, {course}, {hours}, {date}, {score}, {cohort}, {program}."
+        ),
+    )
+    second_language = models.CharField(
+        _("second language"),
+        max_length=12,
+        choices=LANGUAGE_CHOICES,
+        blank=True,
+        help_text=_("Optional: a bilingual certificate prints the title and wording in both languages."),
+    )
+    second_title = models.CharField(_("title in the second language"), max_length=200, blank=True)
+    second_wording = models.TextField(_("wording in the second language"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    background = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("background image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    page_size = models.CharField(_("page size"), max_length=10, choices=PageSize.choices, default=PageSize.A4)
+    orientation = models.CharField(
+        _("orientation"), max_length=10, choices=PageOrientation.choices, default=PageOrientation.LANDSCAPE
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="certificates_one_default_template"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field in ("title", "wording", "second_title", "second_wording"):
+            unknown = placeholders_unknown(getattr(self, field))
+            if unknown:
+                errors[field] = _("Unknown placeholder: %(names)s. Use one of: %(known)s.") % {
+                    "names": ", ".join("{%s}" % name for name in unknown),
+                    "known": ", ".join("{%s}" % name for name in PLACEHOLDERS),
+                }
+        if self.second_language and not (self.second_title and self.second_wording):
+            errors["second_wording"] = _("A second language needs its own title and wording.")
+        if self.second_language and self.second_language == self.language:
+            errors["second_language"] = _("The second language must differ from the first.")
+        if errors:
+            raise ValidationError(errors)
+
+    # Preview: a PDF for a sample student (certificates/preview.py).
+    def get_preview_template(self, request, mode_name):
+        return "certificates/admin/template_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from ..preview import template_preview_context
+
+        return template_preview_context(self)
+
+
+class TemplateSignatory(Orderable):
+    template = ParentalKey(CertificateTemplate, on_delete=models.CASCADE, related_name="signatories")
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(_("title"), max_length=200, help_text=_("For example “Dean of Academics”."))
+    signature = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("signature image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+
+class CourseCertificate(models.Model):
+    """A course's choice of template (on the course's edit screen; none means the default template)."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="certificate_choice")
+    template = models.ForeignKey(
+        CertificateTemplate, verbose_name=_("certificate template"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("certificate template")
+        constraints = [models.UniqueConstraint(fields=["course"], name="certificates_one_template_per_course")]
