@@ -13,7 +13,7 @@ import secrets
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
 _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
-RANDOM_SYMBOLS = 19  # 19 × 5 = 95 bits
+RANDOM_SYMBOLS = 19  # 19 symbols of 5 bits: 95 bits
 GROUP = 4
 LENGTH = RANDOM_SYMBOLS + 1
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("lms.accounts.urls")),
     path("dashboard/", course_views.dashboard, name="dashboard"),
     path("assessments/", include("assessments.urls")),
+    path("dashboard/certificates/", include("certificates.urls")),
+    path("verify/", include("certificates.urls_verify")),
     path("dashboard/courses/<int:course_id>/enrol/", course_views.course_enrol, name="course_enrol"),
     path("dashboard/courses/<int:course_id>/withdraw/", course_views.course_withdraw, name="course_withdraw"),
     path("dashboard/modules/<int:module_id>/complete/", course_views.module_complete_view, name="module_complete"),

@@ -1,7 +1,8 @@
-from .certificates import Certificate, CertificateStatus, HolderName
+from .certificates import PUBLIC_STATUSES, Certificate, CertificateStatus, HolderName
 from .templates import CertificateTemplate, CourseCertificate, PageOrientation, PageSize, TemplateSignatory
 
 __all__ = [
+    "PUBLIC_STATUSES",
     "Certificate",
     "CertificateStatus",
     "CertificateTemplate",

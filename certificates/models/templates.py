@@ -74,7 +74,12 @@ class CertificateTemplate(RevisionMixin, PreviewableMixin, ClusterableModel, Tim
     second_title = models.CharField(_("title in the second language"), max_length=200, blank=True)
     second_wording = models.TextField(_("wording in the second language"), blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     background = models.ForeignKey(
         "wagtailimages.Image",
@@ -109,8 +114,8 @@ class CertificateTemplate(RevisionMixin, PreviewableMixin, ClusterableModel, Tim
             unknown = placeholders_unknown(getattr(self, field))
             if unknown:
                 errors[field] = _("Unknown placeholder: %(names)s. Use one of: %(known)s.") % {
-                    "names": ", ".join("{%s}" % name for name in unknown),
-                    "known": ", ".join("{%s}" % name for name in PLACEHOLDERS),
+                    "names": ", ".join(f"{{{name}}}" for name in unknown),
+                    "known": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
                 }
         if self.second_language and not (self.second_title and self.second_wording):
             errors["second_wording"] = _("A second language needs its own title and wording.")
@@ -158,3 +163,6 @@ class CourseCertificate(models.Model):
     class Meta:
         verbose_name = _("certificate template")
         constraints = [models.UniqueConstraint(fields=["course"], name="certificates_one_template_per_course")]
+
+    def __str__(self):
+        return str(self.template)

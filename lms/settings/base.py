@@ -231,7 +231,9 @@ WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
 CERTIFICATE_ISSUER_NAME = env("CERTIFICATE_ISSUER_NAME", default="PME Learning")
 # A PEM file (PKCS#8, unencrypted) holding the Ed25519 private key; made by
 # `manage.py certificate_key create`. Outside production a missing key is created on first use.
-CERTIFICATE_SIGNING_KEY_FILE = env.path("CERTIFICATE_SIGNING_KEY_FILE", default=BASE_DIR / "var" / "certificate-key.pem")
+CERTIFICATE_SIGNING_KEY_FILE = env.path(
+    "CERTIFICATE_SIGNING_KEY_FILE", default=BASE_DIR / "var" / "certificate-key.pem"
+)
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
 WAGTAIL_FRONTEND_LOGIN_URL = "accounts:login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
@@ -289,6 +291,8 @@ CELERY_BEAT_SCHEDULE = {
     # Emails whose queueing failed at commit (broker down) are queued again.
     "decisions-unsent-notify": {"task": "courses.tasks.enrolment_decisions_unsent_notify_task", "schedule": 600.0},
     "results-unsent-notify": {"task": "assessments.tasks.attempt_results_unsent_notify_task", "schedule": 600.0},
+    # Completions without a certificate, renderings lost with a worker or the broker, unsent emails.
+    "certificates-sweep": {"task": "certificates.tasks.certificates_sweep_task", "schedule": 300.0},
 }
 
 # Wagtail's own background tasks (search index, references) run through

@@ -1,0 +1,97 @@
+"""Reads for certificates: templates, scores, a holder's certificates, the public check, staff lists."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Max, QuerySet
+
+from assessments.api import Assessment, Attempt, AttemptStatus, user_teaches_course
+from lms.accounts.api import Role, user_has_role
+
+from .models import PUBLIC_STATUSES, Certificate, CertificateStatus, CertificateTemplate, CourseCertificate
+
+
+def template_for_course(course) -> CertificateTemplate | None:
+    """The course's chosen template, else the default one (None: the built-in look)."""
+    choice = CourseCertificate.objects.filter(course_id=course.pk).select_related("template").first()
+    if choice is not None:
+        return choice.template
+    return CertificateTemplate.objects.filter(is_default=True).first()
+
+
+def enrolment_score(enrolment) -> Decimal | None:
+    """The score printed: the mean of the best percent on each required course assessment taken.
+
+    None when the course has no required assessment with a graded attempt.
+    """
+    required = Assessment.objects.filter(course_id=enrolment.course_id, is_required=True).values("pk")
+    best = (
+        Attempt.objects.filter(
+            user_id=enrolment.user_id, assessment_id__in=required, status=AttemptStatus.GRADED, percent__isnull=False
+        )
+        .values("assessment_id")
+        .annotate(best=Max("percent"))
+        .values_list("best", flat=True)
+    )
+    scores = list(best)
+    if not scores:
+        return None
+    return (sum(scores) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def certificate_list_for_holder(*, user) -> list[Certificate]:
+    """The student's certificates, newest first, replaced ones left out (their replacement is listed)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Certificate.objects.filter(holder=user)
+        .exclude(status=CertificateStatus.REPLACED)
+        .select_related("course")
+        .order_by("-completed_on", "-created_at")
+    )
+
+
+def certificate_for_holder(*, user, code: str) -> Certificate | None:
+    """The student's own certificate by code, or None (another's is as good as none)."""
+    if not user.is_authenticated:
+        return None
+    return Certificate.objects.filter(holder=user, code=code).first()
+
+
+def certificate_for_verification(*, code: str) -> Certificate | None:
+    """A certificate anyone may check: issued, revoked or replaced (never one still being made)."""
+    return Certificate.objects.filter(code=code, status__in=PUBLIC_STATUSES).first()
+
+
+def certificate_list_visible_to(*, user) -> QuerySet:
+    """Certificates a member of staff may see: all for administrators and program managers,
+    their courses' for instructors."""
+    certificates = Certificate.objects.select_related("holder", "course", "enrolment__cohort")
+    if not user.is_authenticated or not user.is_active:
+        return certificates.none()
+    if user.is_superuser or user_has_role(user=user, role=Role.PROGRAM_MANAGER):
+        return certificates
+    if user_has_role(user=user, role=Role.INSTRUCTOR):
+        return certificates.filter(course__instructors=user)
+    return certificates.none()
+
+
+def user_manages_certificates(*, user) -> bool:
+    """Issuing in bulk, revoking and reissuing: program managers and administrators."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user_has_role(user=user, role=Role.PROGRAM_MANAGER))
+    )
+
+
+def user_sees_course_certificates(*, user, course_id: int) -> bool:
+    return user_manages_certificates(user=user) or user_teaches_course(user=user, course_id=course_id)
+
+
+def transcript_certificates(*, user) -> list[Certificate]:
+    """What a transcript lists: every completed course with a current, valid certificate."""
+    return list(
+        Certificate.objects.filter(holder=user, status=CertificateStatus.ISSUED)
+        .select_related("course")
+        .order_by("completed_on", "course_title")
+    )

@@ -1,0 +1,419 @@
+"""Writes for certificates: issue on completion, confirm the name, render, revoke, reissue, sweep.
+
+A certificate is made once per completed enrolment (a unique constraint on the
+enrolment's current certificate, and services that treat a second call as a
+no-op). Its row exists from the moment the course is completed; the PDF comes
+later, from a Celery task, so a broker that is down delays a certificate but
+never loses it: ``certificates_sweep`` (Celery beat) queues whatever waits.
+
+States: ``awaiting_name`` (the student has not yet confirmed the name to print)
+→ ``pending`` (queued for rendering) → ``issued``; then possibly ``revoked``, or
+``replaced`` by a reissue, which makes a new certificate with a new code.
+"""
+
+import datetime
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail.log_actions import log
+
+from courses.api import Cohort, Enrolment, EnrolmentStatus
+from lms.accounts.api import user_email_send
+from lms.core import pagecache
+
+from .codes import code_generate
+from .content import CertificateContent
+from .models import Certificate, CertificateStatus, CertificateTemplate, HolderName
+from .selectors import enrolment_score, template_for_course
+
+logger = logging.getLogger(__name__)
+
+# A pending certificate not issued after this long is queued again by the sweep
+# (its task was lost: broker down at commit time, or a worker killed mid-way).
+SWEEP_PENDING_AFTER = datetime.timedelta(minutes=5)
+# Completions this recent are left to the signal; the sweep catches older ones without a certificate.
+SWEEP_COMPLETED_AFTER = datetime.timedelta(minutes=2)
+# The holder is told when it is ready; emails that never left are sent by the sweep.
+SWEEP_NOTIFY_WITHIN = datetime.timedelta(days=7)
+
+
+class CertificateRefused(Exception):
+    """An action on a certificate that cannot be taken; the message is for the person who asked."""
+
+
+def _verify_url(code: str) -> str:
+    return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('certificate_verify', args=[code])}"
+
+
+def _user_changed(certificate: Certificate) -> None:
+    """The holder's dashboard shows certificates: its cached parts are stale once this commits."""
+    pagecache.versions_bump_on_commit(pagecache.version_key("user", certificate.holder_id))
+
+
+def _render_later(certificate_id: int) -> None:
+    """Queue the rendering when the transaction commits; a broker that is down is left to the sweep."""
+    from .tasks import certificate_render_task
+
+    transaction.on_commit(lambda: certificate_render_task.delay(certificate_id), robust=True)
+
+
+def _name_snapshot(certificate: Certificate, name: HolderName) -> None:
+    certificate.holder_name = name.name
+    certificate.holder_name_latin = name.name_latin
+
+
+def _new_certificate(enrolment: Enrolment, *, replaces: Certificate | None = None) -> Certificate:
+    """A certificate with a fresh code and what is printed, taken from the enrolment now."""
+    course = enrolment.course
+    template = template_for_course(course)
+    certificate = Certificate(
+        code=code_generate(),
+        enrolment=enrolment,
+        holder_id=enrolment.user_id,
+        course=course,
+        template=template,
+        template_revision=template.latest_revision if template else None,
+        course_title=course.title,
+        hours=course.estimated_hours,
+        completed_on=timezone.localdate(enrolment.completed_at or timezone.now()),
+        score=enrolment_score(enrolment),
+        cohort_name=enrolment.cohort.name if enrolment.cohort_id else "",
+        program_name=_program_name(enrolment),
+        replaces=replaces,
+    )
+    name = HolderName.objects.filter(user_id=enrolment.user_id).first()
+    if name is None:
+        certificate.status = CertificateStatus.AWAITING_NAME
+    else:
+        certificate.status = CertificateStatus.PENDING
+        _name_snapshot(certificate, name)
+    certificate.save()
+    _user_changed(certificate)
+    if certificate.status == CertificateStatus.PENDING:
+        _render_later(certificate.pk)
+    return certificate
+
+
+def _program_name(enrolment: Enrolment) -> str:
+    if enrolment.cohort_id and enrolment.cohort.sponsoring_program_id:
+        return enrolment.cohort.sponsoring_program.name
+    user = enrolment.user
+    return user.sponsoring_program.name if user.sponsoring_program_id else ""
+
+
+def _enrolment_for_certificate(enrolment_id: int) -> Enrolment:
+    return Enrolment.objects.select_related("course", "cohort__sponsoring_program", "user__sponsoring_program").get(
+        pk=enrolment_id
+    )
+
+
+def certificate_for_enrolment_create(*, enrolment: Enrolment) -> tuple[Certificate, bool]:
+    """The enrolment's current certificate, made now if it has none. Safe to call any number of times.
+
+    Two callers at once (the completion signal and the sweep, two managers) meet
+    at the unique constraint: the second finds the first's certificate.
+    """
+    current = Certificate.objects.filter(enrolment=enrolment).exclude(status=CertificateStatus.REPLACED).first()
+    if current is not None:
+        return current, False
+    if enrolment.status != EnrolmentStatus.COMPLETED:
+        raise CertificateRefused(_("A certificate is issued only for a completed course."))
+    enrolment = _enrolment_for_certificate(enrolment.pk)
+    try:
+        with transaction.atomic():
+            certificate = _new_certificate(enrolment)
+    except IntegrityError:
+        current = Certificate.objects.filter(enrolment=enrolment).exclude(status=CertificateStatus.REPLACED).first()
+        if current is None:  # a code collision, at 95 random bits: not worth a retry loop
+            raise
+        return current, False
+    log(instance=certificate, action="certificates.create", user=None)
+    return certificate, True
+
+
+def on_course_completed(sender, enrolment, **kwargs) -> None:
+    """``course_completed`` receiver: inside the completing transaction, make the certificate's row."""
+    certificate_for_enrolment_create(enrolment=enrolment)
+
+
+@transaction.atomic
+def holder_name_confirm(*, user, name: str, name_latin: str) -> HolderName:
+    """Record the name to print; certificates waiting for it are queued with it.
+
+    Certificates already issued keep the name they were issued with; a change
+    after that takes a reissue (a program manager's decision).
+    """
+    name, name_latin = " ".join(name.split()), " ".join(name_latin.split())
+    if not name or not name_latin:
+        raise CertificateRefused(_("Give your name both in your own script and in Latin script."))
+    if not name_latin.isascii() and not _is_latin(name_latin):
+        raise CertificateRefused(_("The Latin-script name may use Latin letters only (accents are fine)."))
+    holder_name, _created = HolderName.objects.update_or_create(
+        user=user, defaults={"name": name, "name_latin": name_latin, "confirmed_at": timezone.now()}
+    )
+    waiting = list(Certificate.objects.select_for_update().filter(holder=user, status=CertificateStatus.AWAITING_NAME))
+    for certificate in waiting:
+        _name_snapshot(certificate, holder_name)
+        certificate.status = CertificateStatus.PENDING
+        certificate.save(update_fields=["holder_name", "holder_name_latin", "status", "updated_at"])
+        _render_later(certificate.pk)
+    pagecache.versions_bump_on_commit(pagecache.version_key("user", user.pk))
+    return holder_name
+
+
+def _is_latin(text: str) -> bool:
+    import unicodedata
+
+    return all("LATIN" in unicodedata.name(ch, "") for ch in text if ch.isalpha())
+
+
+def certificate_content(certificate: Certificate) -> CertificateContent:
+    issued = certificate.issued_at or timezone.now()
+    return CertificateContent(
+        code=certificate.code,
+        verify_url=_verify_url(certificate.code),
+        holder_name=certificate.holder_name,
+        holder_name_latin=certificate.holder_name_latin,
+        course_title=certificate.course_title,
+        hours=certificate.hours,
+        completed_on=certificate.completed_on,
+        issued_on=timezone.localdate(issued),
+        score=certificate.score,
+        cohort_name=certificate.cohort_name,
+        program_name=certificate.program_name,
+        issuer_name=settings.CERTIFICATE_ISSUER_NAME,
+    )
+
+
+def _template_as_rendered(certificate: Certificate) -> CertificateTemplate | None:
+    """The template as it was when the certificate was made (its revision), else as it is now."""
+    if certificate.template_revision_id:
+        try:
+            return certificate.template_revision.as_object()
+        except Exception:  # a revision that no longer loads (fields changed since): the template as it is
+            logger.warning("Template revision %s did not load", certificate.template_revision_id, exc_info=True)
+    return certificate.template
+
+
+def certificate_files_make(certificate: Certificate) -> tuple[bytes, dict]:
+    """The signed PDF (with its credential attached) and the credential, for this certificate.
+
+    Pure: reads the certificate, writes nothing, so a task that dies half-way leaves no trace.
+    """
+    import json
+
+    from .rendering import certificate_pdf
+    from .signing import credential_issue, pdf_sign
+
+    content = certificate_content(certificate)
+    credential = credential_issue(content)
+    attachment = json.dumps(credential, ensure_ascii=False, indent=2).encode()
+    pdf = certificate_pdf(
+        _template_as_rendered(certificate),
+        content,
+        attachments=[("credential.json", attachment, _("Signed credential (Open Badges 3.0)"))],
+    )
+    return pdf_sign(pdf), credential
+
+
+def certificate_render(*, certificate_id: int) -> bool:
+    """Render, sign and store a pending certificate; mark it issued. Returns whether this call issued it.
+
+    The work happens outside any transaction (seconds, not milliseconds); the
+    result is kept only by a conditional update from ``pending``, so two workers
+    rendering the same certificate (a redelivered task) issue it once, and the
+    loser's file is removed.
+    """
+    certificate = (
+        Certificate.objects.select_related("template", "template_revision")
+        .filter(pk=certificate_id, status=CertificateStatus.PENDING)
+        .first()
+    )
+    if certificate is None:
+        return False
+    pdf, credential = certificate_files_make(certificate)
+    now = timezone.now()
+    stored = certificate.pdf.storage.save(f"certificates/{certificate.code}.pdf", ContentFile(pdf))
+    with transaction.atomic():
+        won = Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.PENDING).update(
+            status=CertificateStatus.ISSUED,
+            issued_at=now,
+            pdf=stored,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            pdf_size=len(pdf),
+            credential=credential,
+            render_error="",
+            updated_at=now,
+        )
+        if not won:
+            transaction.on_commit(lambda: certificate.pdf.storage.delete(stored))
+            return False
+        certificate.refresh_from_db()
+        log(instance=certificate, action="certificates.issue", user=None)
+        _user_changed(certificate)
+        _notify_later(certificate.pk)
+    return True
+
+
+def certificate_render_failed(*, certificate_id: int, error: str) -> None:
+    """Keep the last error where the admin shows it; the certificate stays pending for the next try."""
+    Certificate.objects.filter(pk=certificate_id, status=CertificateStatus.PENDING).update(render_error=error[:2000])
+
+
+def _notify_later(certificate_id: int) -> None:
+    from .tasks import certificate_ready_notify_task
+
+    transaction.on_commit(lambda: certificate_ready_notify_task.delay(certificate_id), robust=True)
+
+
+@transaction.atomic
+def certificate_ready_notify(*, certificate_id: int) -> bool:
+    """Email the holder that the certificate is ready, once. Returns whether it sent."""
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("holder")
+        .filter(pk=certificate_id, status=CertificateStatus.ISSUED, notified_at=None)
+        .first()
+    )
+    if certificate is None:
+        return False
+    context = {
+        "certificate": certificate,
+        "dashboard_url": f"{settings.WAGTAILADMIN_BASE_URL}{reverse('dashboard')}",
+        "verify_url": _verify_url(certificate.code),
+    }
+    user_email_send(user=certificate.holder, template="certificates/email/ready", context=context)
+    certificate.notified_at = timezone.now()
+    certificate.save(update_fields=["notified_at"])
+    return True
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate_id: int, actor, reason: str) -> Certificate:
+    """Revoke a certificate for good; the verify page says so, with the date and the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise CertificateRefused(_("Give a reason: it is shown to anyone who checks the certificate."))
+    certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+    if certificate is None:
+        raise CertificateRefused(_("There is no such certificate."))
+    if certificate.status not in (CertificateStatus.ISSUED, CertificateStatus.PENDING, CertificateStatus.AWAITING_NAME):
+        raise CertificateRefused(
+            _("This certificate is already %(status)s.") % {"status": certificate.get_status_display().lower()}
+        )
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = actor
+    certificate.revoke_reason = reason
+    certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason", "updated_at"])
+    log(instance=certificate, action="certificates.revoke", user=actor, data={"reason": reason})
+    _user_changed(certificate)
+    return certificate
+
+
+@transaction.atomic
+def certificate_reissue(*, certificate_id: int, actor) -> Certificate:
+    """Replace a certificate by a new one with a new code (a corrected name, a new template).
+
+    The old one shows as replaced on the verify page. The new one takes the
+    holder's current confirmed name and the course's current template.
+    """
+    old = Certificate.objects.select_for_update().select_related("enrolment").filter(pk=certificate_id).first()
+    if old is None:
+        raise CertificateRefused(_("There is no such certificate."))
+    if old.status == CertificateStatus.REPLACED:
+        raise CertificateRefused(_("This certificate was already replaced; reissue its replacement instead."))
+    if old.status in (CertificateStatus.PENDING, CertificateStatus.AWAITING_NAME):
+        raise CertificateRefused(_("This certificate is not issued yet; there is nothing to replace."))
+    old.status = CertificateStatus.REPLACED
+    old.replaced_at = timezone.now()
+    old.save(update_fields=["status", "replaced_at", "updated_at"])
+    enrolment = _enrolment_for_certificate(old.enrolment_id)
+    new = _new_certificate(enrolment, replaces=old)
+    log(instance=old, action="certificates.replace", user=actor, data={"replaced_by": new.code})
+    log(instance=new, action="certificates.reissue", user=actor, data={"replaces": old.code})
+    return new
+
+
+def cohort_certificates_issue(*, cohort: Cohort, actor) -> dict[str, int]:
+    """Issue for every completed enrolment of the cohort that has no certificate; queue again the pending.
+
+    Returns counts: ``created``, ``queued`` (pending ones queued again), ``awaiting_name``.
+    """
+    created = 0
+    for enrolment in _completed_without_certificate(Enrolment.objects.filter(cohort=cohort)):
+        certificate, made = certificate_for_enrolment_create(enrolment=enrolment)
+        if made:
+            created += 1
+            log(instance=certificate, action="certificates.bulk_issue", user=actor, data={"cohort": cohort.name})
+    certificates = Certificate.objects.filter(enrolment__cohort=cohort)
+    pending = list(certificates.filter(status=CertificateStatus.PENDING).values_list("pk", flat=True))
+    for certificate_id in pending:
+        _render_now_or_later(certificate_id)
+    return {
+        "created": created,
+        "queued": len(pending),
+        "awaiting_name": certificates.filter(status=CertificateStatus.AWAITING_NAME).count(),
+    }
+
+
+def _render_now_or_later(certificate_id: int) -> None:
+    """Queue a rendering outside a transaction; a broker that is down is logged and left to the sweep."""
+    from .tasks import certificate_render_task
+
+    try:
+        certificate_render_task.delay(certificate_id)
+    except Exception:  # kombu's OperationalError and friends: the sweep tries again
+        logger.warning("Could not queue certificate %s; the sweep will", certificate_id, exc_info=True)
+
+
+def _completed_without_certificate(enrolments):
+    current = Certificate.objects.filter(enrolment=OuterRef("pk")).exclude(status=CertificateStatus.REPLACED)
+    return enrolments.filter(status=EnrolmentStatus.COMPLETED).exclude(Exists(current))
+
+
+def certificates_sweep(*, now=None) -> dict[str, int]:
+    """Periodic (Celery beat): nothing waits for ever.
+
+    Completions with no certificate get one (the signal's transaction committed
+    but something failed after); pending certificates not issued after
+    SWEEP_PENDING_AFTER are queued again; ready emails that never left are sent.
+    """
+    from .tasks import certificate_ready_notify_task
+
+    now = now or timezone.now()
+    created = 0
+    for enrolment in _completed_without_certificate(
+        Enrolment.objects.filter(completed_at__lt=now - SWEEP_COMPLETED_AFTER)
+    ):
+        _certificate, made = certificate_for_enrolment_create(enrolment=enrolment)
+        created += made
+    stale = list(
+        Certificate.objects.filter(status=CertificateStatus.PENDING)
+        .filter(Q(updated_at__lt=now - SWEEP_PENDING_AFTER))
+        .values_list("pk", flat=True)
+    )
+    for certificate_id in stale:
+        _render_now_or_later(certificate_id)
+    unsent = list(
+        Certificate.objects.filter(
+            status=CertificateStatus.ISSUED,
+            notified_at=None,
+            issued_at__lt=now - SWEEP_PENDING_AFTER,
+            issued_at__gt=now - SWEEP_NOTIFY_WITHIN,
+        ).values_list("pk", flat=True)
+    )
+    for certificate_id in unsent:
+        try:
+            certificate_ready_notify_task.delay(certificate_id)
+        except Exception:
+            logger.warning("Could not queue the email of certificate %s", certificate_id, exc_info=True)
+    return {"created": created, "queued": len(stale), "emails": len(unsent)}
