@@ -11,9 +11,10 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from courses.api import course_completed, dashboard_section_register
 
-        from . import services
+        from . import log_actions, services
         from .dashboard import dashboard_section
 
+        log_actions.register()
         course_completed.connect(services.on_course_completed, dispatch_uid="certificates_on_course_completed")
         dashboard_section_register("certificates", dashboard_section)
         post_migrate.connect(_manager_permissions_grant, dispatch_uid="certificates_manager_permissions")
