@@ -1,10 +1,21 @@
 """Shared fixtures. Tests run against PostgreSQL (lms.settings.test refuses anything else)."""
 
+import os
+import subprocess
+import sys
+import uuid
+
+from django.conf import settings
+from django.db import connection
+
 import pytest
 
 from courses.factories import CoursePageFactory, EnrolmentFactory, ModulePageFactory, ThemeFactory, catalogue_get
+from lms import celery_app
 from lms.accounts.factories import UserFactory
 from lms.accounts.roles import Role
+
+VISIBILITY_TIMEOUT = 3  # seconds before Redis hands an unacknowledged task to another worker
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -139,3 +150,77 @@ def enrolment(student, course):
 def student_client(client, student):
     client.force_login(student)
     return client
+
+
+@pytest.fixture
+def workers(tmp_path):
+    """Start workers on a queue of this test's own, against the test database and the machine's Redis."""
+    broker = os.environ.get("REDIS_URL") or settings.CELERY_BROKER_URL
+    assert broker.startswith("redis://"), "the worker tests need REDIS_URL (make test sets it)"
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    base_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": broker,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "TEST_EMAIL_FILE_PATH": str(tmp_path),
+        # The worker reads and writes the same files as this process.
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        "CERTIFICATE_SIGNING_KEY_FILE": str(settings.CERTIFICATE_SIGNING_KEY_FILE),
+    }
+    started = []
+
+    def start(pool: str = "solo", **extra_env):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lms",
+                "worker",
+                f"--pool={pool}",
+                "-Q",
+                queue,
+                "-l",
+                "warning",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            env={**base_env, **extra_env},
+            cwd=settings.BASE_DIR,
+        )
+        started.append(process)
+        return process
+
+    saved = {
+        name: celery_app.conf[name]
+        for name in (
+            "task_always_eager",
+            "broker_url",
+            "result_backend",
+            "task_default_queue",
+            "broker_transport_options",
+        )
+    }
+    celery_app.conf.update(
+        task_always_eager=False,
+        broker_url=broker,
+        result_backend=broker,
+        task_default_queue=queue,
+        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+    )
+    try:
+        yield start
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+        celery_app.conf.update(saved)
