@@ -22,6 +22,7 @@ urlpatterns = [
     path("dashboard/modules/<int:module_id>/complete/", course_views.module_complete_view, name="module_complete"),
     path("i18n/language/", core_views.language_switch, name="language_switch"),
     path("health/live/", core_views.minimal, name="health_live"),
+    path(".well-known/", include("certificates.wellknown")),
 ]
 
 if settings.DEBUG:
