@@ -233,3 +233,24 @@ def test_seed_demo_with_a_broken_question_file_writes_nothing(catalogue, setting
         call_command("seed_demo", verbosity=0)
     assert not CoursePage.objects.exists()
     assert not Question.objects.exists()
+
+
+def test_demo_student_holds_a_certificate_and_another_one_is_revoked(seeded, client):
+    from certificates.models import Certificate, CertificateStatus
+
+    held = Certificate.objects.get(holder__email="student@example.org")
+    assert (
+        held.status == CertificateStatus.ISSUED
+        and held.course_title == "Export Controls, Arms Transfers and End-Use Monitoring"
+    )
+    assert held.pdf.read().startswith(b"%PDF")
+    page = client.get(f"/verify/{held.code}/").content.decode()
+    assert "Valid" in page and "Elena Popescu" in page
+    revoked = Certificate.objects.get(status=CertificateStatus.REVOKED)
+    page = client.get(f"/verify/{revoked.code}/").content.decode()
+    assert "Revoked on" in page and revoked.revoke_reason in page
+    # Seeding again issues and revokes nothing more.
+    call_command("seed_demo", verbosity=0)
+    assert (
+        Certificate.objects.count() == 3 and Certificate.objects.filter(status=CertificateStatus.REVOKED).count() == 1
+    )

@@ -27,6 +27,14 @@ from assessments.api import (
     attempt_start,
     attempt_submit,
 )
+from certificates.api import (
+    Certificate,
+    CertificateStatus,
+    HolderName,
+    certificate_render,
+    certificate_revoke,
+    holder_name_confirm,
+)
 from courses.api import (
     CatalogueIndexPage,
     Cohort,
@@ -131,6 +139,7 @@ STAFF = [
 # "rejected" are the student's own requests on approval courses.
 ENROLMENTS = [
     ("student@example.org", "civilian-control", "active", 1),
+    ("student@example.org", "export-controls", "completed", None),
     ("layla.haddad@example.org", "civilian-control", "completed", None),
     ("layla.haddad@example.org", "security-sector-reform", "active", 2),
     ("layla.haddad@example.org", "doctrine-interoperability", "pending", 0),
@@ -161,6 +170,19 @@ ATTEMPTS = [
     ),
 ]
 
+# Names the demo students confirmed for their certificates: (email, own script, Latin script).
+CERTIFICATE_NAMES = [
+    ("student@example.org", "Elena Popescu", "Elena Popescu"),
+    ("layla.haddad@example.org", "ليلى حداد", "Layla Haddad"),
+    ("min-jun.kim@example.org", "김민준", "Kim Min-jun"),
+]
+# A certificate revoked, so the demo shows what a verifier sees then: (email, course slug, reason).
+CERTIFICATE_REVOKED = (
+    "min-jun.kim@example.org",
+    "civilian-control",
+    "Issued in error: the completion was recorded against the wrong account.",
+)
+
 # Which demo instructor teaches which course: the first teaches three, not all.
 TEACHING = {
     "civilian-control": "instructor@example.org",
@@ -185,6 +207,8 @@ class Command(BaseCommand):
             if users:
                 self._enrolments(users)
                 self._attempts(users)
+        if users:
+            self._certificates(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo curriculum ready ({created} new pages, {banks[0]} new questions, {banks[1]} new assessments)."
@@ -330,6 +354,23 @@ class Command(BaseCommand):
                 required = Assessment.objects.filter(course=course, is_required=True).order_by("pk")
                 for assessment in sorted(required, key=lambda a: a.module_id is None):  # modules' first
                     self._attempt(student, assessment, "pass")
+
+    def _certificates(self, users):
+        """Confirmed names make the completed courses' certificates; one of them is revoked.
+
+        Rendered here, in this process, so the demo holds real PDFs even when no worker runs yet.
+        """
+        for email, name, name_latin in CERTIFICATE_NAMES:
+            if email in users and not HolderName.objects.filter(user=users[email]).exists():
+                holder_name_confirm(user=users[email], name=name, name_latin=name_latin)
+        for certificate in Certificate.objects.filter(status=CertificateStatus.PENDING):
+            certificate_render(certificate_id=certificate.pk)
+        email, slug, reason = CERTIFICATE_REVOKED
+        revoked = Certificate.objects.filter(
+            holder__email=email, course__slug=slug, status=CertificateStatus.ISSUED
+        ).first()
+        if revoked is not None:
+            certificate_revoke(certificate_id=revoked.pk, actor=users["manager@example.org"], reason=reason)
 
     def _banks(self):
         """Each course's question bank and assessments, from lms/demo/curriculum/questions/; returns what was new."""

@@ -1,0 +1,28 @@
+"""The certificates app's public entry point: other apps (reports, the demo) import from here only."""
+
+from .models import Certificate, CertificateStatus, CertificateTemplate, HolderName
+from .selectors import certificate_for_verification, certificate_list_visible_to, enrolment_score
+from .services import (
+    CertificateRefused,
+    certificate_reissue,
+    certificate_render,
+    certificate_revoke,
+    cohort_certificates_issue,
+    holder_name_confirm,
+)
+
+__all__ = [
+    "Certificate",
+    "CertificateRefused",
+    "CertificateStatus",
+    "CertificateTemplate",
+    "HolderName",
+    "certificate_for_verification",
+    "certificate_list_visible_to",
+    "certificate_reissue",
+    "certificate_render",
+    "certificate_revoke",
+    "cohort_certificates_issue",
+    "enrolment_score",
+    "holder_name_confirm",
+]
