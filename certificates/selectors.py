@@ -2,9 +2,9 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, QuerySet
 
-from assessments.api import Assessment, Attempt, AttemptStatus, user_teaches_course
+from assessments.api import Attempt, AttemptStatus, user_teaches_course
 from lms.accounts.api import Role, user_has_role
 
 from .models import PUBLIC_STATUSES, Certificate, CertificateStatus, CertificateTemplate, CourseCertificate
@@ -23,19 +23,36 @@ def enrolment_score(enrolment) -> Decimal | None:
 
     None when the course has no required assessment with a graded attempt.
     """
-    required = Assessment.objects.filter(course_id=enrolment.course_id, is_required=True).values("pk")
+    return enrolment_scores([enrolment])[enrolment.pk]
+
+
+def enrolment_scores(enrolments) -> dict[int, Decimal | None]:
+    """``enrolment_score`` for many enrolments in one query: enrolment id → score."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
     best = (
         Attempt.objects.filter(
-            user_id=enrolment.user_id, assessment_id__in=required, status=AttemptStatus.GRADED, percent__isnull=False
+            enrolment_id__in=[e.pk for e in enrolments],
+            assessment__is_required=True,
+            assessment__course_id=F("enrolment__course_id"),
+            status=AttemptStatus.GRADED,
+            percent__isnull=False,
         )
-        .values("assessment_id")
+        .values("enrolment_id", "assessment_id")
         .annotate(best=Max("percent"))
-        .values_list("best", flat=True)
     )
-    scores = list(best)
-    if not scores:
-        return None
-    return (sum(scores) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    per_enrolment: dict[int, list[Decimal]] = {}
+    for row in best:
+        per_enrolment.setdefault(row["enrolment_id"], []).append(row["best"])
+    return {
+        e.pk: (
+            (sum(per_enrolment[e.pk]) / len(per_enrolment[e.pk])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if e.pk in per_enrolment
+            else None
+        )
+        for e in enrolments
+    }
 
 
 def certificate_list_for_holder(*, user) -> list[Certificate]:

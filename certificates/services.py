@@ -32,7 +32,7 @@ from lms.core import pagecache
 from .codes import code_generate
 from .content import CertificateContent
 from .models import Certificate, CertificateStatus, CertificateTemplate, HolderName
-from .selectors import enrolment_score, template_for_course
+from .selectors import enrolment_score, enrolment_scores, template_for_course
 
 logger = logging.getLogger(__name__)
 
@@ -70,36 +70,112 @@ def _name_snapshot(certificate: Certificate, name: HolderName) -> None:
     certificate.holder_name_latin = name.name_latin
 
 
-def _new_certificate(enrolment: Enrolment, *, replaces: Certificate | None = None) -> Certificate:
-    """A certificate with a fresh code and what is printed, taken from the enrolment now."""
+def _certificate_build(
+    enrolment: Enrolment, *, template, name: HolderName | None, score, replaces: Certificate | None = None
+) -> Certificate:
+    """A certificate (not saved) with a fresh code and what is printed, taken from the enrolment now."""
     course = enrolment.course
-    template = template_for_course(course)
     certificate = Certificate(
         code=code_generate(),
         enrolment=enrolment,
         holder_id=enrolment.user_id,
         course=course,
         template=template,
-        template_revision=template.latest_revision if template else None,
+        template_revision_id=template.latest_revision_id if template else None,
         course_title=course.title,
         hours=course.estimated_hours,
         completed_on=timezone.localdate(enrolment.completed_at or timezone.now()),
-        score=enrolment_score(enrolment),
+        score=score,
         cohort_name=enrolment.cohort.name if enrolment.cohort_id else "",
         program_name=_program_name(enrolment),
         replaces=replaces,
+        status=CertificateStatus.AWAITING_NAME if name is None else CertificateStatus.PENDING,
     )
-    name = HolderName.objects.filter(user_id=enrolment.user_id).first()
-    if name is None:
-        certificate.status = CertificateStatus.AWAITING_NAME
-    else:
-        certificate.status = CertificateStatus.PENDING
+    if name is not None:
         _name_snapshot(certificate, name)
+    return certificate
+
+
+def _new_certificate(enrolment: Enrolment, *, replaces: Certificate | None = None) -> Certificate:
+    certificate = _certificate_build(
+        enrolment,
+        template=template_for_course(enrolment.course),
+        name=HolderName.objects.filter(user_id=enrolment.user_id).first(),
+        score=enrolment_score(enrolment),
+        replaces=replaces,
+    )
     certificate.save()
     _user_changed(certificate)
     if certificate.status == CertificateStatus.PENDING:
         _render_later(certificate.pk)
     return certificate
+
+
+def _log_many(certificates: list[Certificate], action: str, *, user=None, data=None) -> None:
+    """Audit-log entries for many certificates in one insert (``log()`` costs queries per object)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import ModelLogEntry
+
+    content_type = ContentType.objects.get_for_model(Certificate)
+    now = timezone.now()
+    ModelLogEntry.objects.bulk_create(
+        ModelLogEntry(
+            content_type=content_type,
+            label=str(certificate)[:255],
+            action=action,
+            data=data or {},
+            timestamp=now,
+            user=user,
+            object_id=str(certificate.pk),
+        )
+        for certificate in certificates
+    )
+
+
+@transaction.atomic
+def certificates_bulk_create(enrolments, *, actor=None, action: str = "certificates.create", data=None) -> int:
+    """Certificates for many completed enrolments in a fixed number of queries; returns how many were made.
+
+    Enrolments that already have a current certificate (or get one meanwhile) are
+    skipped by the unique constraint (ON CONFLICT DO NOTHING).
+    """
+    enrolments = list(
+        _completed_without_certificate(
+            Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).select_related(
+                "course", "cohort__sponsoring_program", "user__sponsoring_program"
+            )
+        )
+    )
+    if not enrolments:
+        return 0
+    templates = {}
+    for enrolment in enrolments:
+        if enrolment.course_id not in templates:
+            templates[enrolment.course_id] = template_for_course(enrolment.course)
+    names = {n.user_id: n for n in HolderName.objects.filter(user_id__in=[e.user_id for e in enrolments])}
+    scores = enrolment_scores(enrolments)
+    built = [
+        _certificate_build(
+            enrolment,
+            template=templates[enrolment.course_id],
+            name=names.get(enrolment.user_id),
+            score=scores[enrolment.pk],
+        )
+        for enrolment in enrolments
+    ]
+    Certificate.objects.bulk_create(built, ignore_conflicts=True)
+    made = list(Certificate.objects.filter(code__in=[c.code for c in built]))
+    _log_many(made, action, user=actor, data=data)
+    pagecache.versions_bump_on_commit(*(pagecache.version_key("user", c.holder_id) for c in made))
+    pending = [c.pk for c in made if c.status == CertificateStatus.PENDING]
+    transaction.on_commit(lambda: _render_all_now(pending))
+    return len(made)
+
+
+def _render_all_now(certificate_ids) -> None:
+    for certificate_id in certificate_ids:
+        _render_now_or_later(certificate_id)
 
 
 def _program_name(enrolment: Enrolment) -> str:
@@ -348,19 +424,18 @@ def cohort_certificates_issue(*, cohort: Cohort, actor) -> dict[str, int]:
 
     Returns counts: ``created``, ``queued`` (pending ones queued again), ``awaiting_name``.
     """
-    created = 0
-    for enrolment in _completed_without_certificate(Enrolment.objects.filter(cohort=cohort)):
-        certificate, made = certificate_for_enrolment_create(enrolment=enrolment)
-        if made:
-            created += 1
-            log(instance=certificate, action="certificates.bulk_issue", user=actor, data={"cohort": cohort.name})
     certificates = Certificate.objects.filter(enrolment__cohort=cohort)
-    pending = list(certificates.filter(status=CertificateStatus.PENDING).values_list("pk", flat=True))
-    for certificate_id in pending:
-        _render_now_or_later(certificate_id)
+    waiting = list(certificates.filter(status=CertificateStatus.PENDING).values_list("pk", flat=True))
+    created = certificates_bulk_create(
+        Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.COMPLETED).only("pk"),
+        actor=actor,
+        action="certificates.bulk_issue",
+        data={"cohort": cohort.name},
+    )
+    _render_all_now(waiting)
     return {
         "created": created,
-        "queued": len(pending),
+        "queued": len(waiting),
         "awaiting_name": certificates.filter(status=CertificateStatus.AWAITING_NAME).count(),
     }
 
@@ -390,12 +465,9 @@ def certificates_sweep(*, now=None) -> dict[str, int]:
     from .tasks import certificate_ready_notify_task
 
     now = now or timezone.now()
-    created = 0
-    for enrolment in _completed_without_certificate(
-        Enrolment.objects.filter(completed_at__lt=now - SWEEP_COMPLETED_AFTER)
-    ):
-        _certificate, made = certificate_for_enrolment_create(enrolment=enrolment)
-        created += made
+    created = certificates_bulk_create(
+        _completed_without_certificate(Enrolment.objects.filter(completed_at__lt=now - SWEEP_COMPLETED_AFTER))[:5000]
+    )
     stale = list(
         Certificate.objects.filter(status=CertificateStatus.PENDING)
         .filter(Q(updated_at__lt=now - SWEEP_PENDING_AFTER))
