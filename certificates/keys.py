@@ -69,7 +69,8 @@ def key_create_missing_allowed() -> bool:
     explicit = getattr(settings, "CERTIFICATE_SIGNING_KEY_CREATE_MISSING", None)
     if explicit is not None:
         return bool(explicit)
-    module = getattr(settings, "SETTINGS_MODULE", "") or ""
+    # The environment, not settings.SETTINGS_MODULE, which override_settings hides (it reads None).
+    module = os.environ.get("DJANGO_SETTINGS_MODULE", "")
     return bool(settings.DEBUG) or module.endswith((".test", ".dev"))
 
 
