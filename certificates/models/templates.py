@@ -108,17 +108,17 @@ class CertificateTemplate(RevisionMixin, PreviewableMixin, ClusterableModel, Tim
         return self.name
 
     def clean(self):
+        """Refuse at save what would fail or misprint later: unknown placeholders, unusable images, missing fonts.
+
+        The signatories' images are checked by the admin form (their inline forms are not
+        attached to this instance yet); ``template_problems`` checks everything at once.
+        """
         super().clean()
-        errors = {}
-        for field in ("title", "wording", "second_title", "second_wording"):
-            unknown = placeholders_unknown(getattr(self, field))
-            if unknown:
-                errors[field] = _("Unknown placeholder: %(names)s. Use one of: %(known)s.") % {
-                    "names": ", ".join(f"{{{name}}}" for name in unknown),
-                    "known": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
-                }
+        from ..rendering_checks import template_problems
+
+        errors = template_problems(self, signatories=False)
         if self.second_language and not (self.second_title and self.second_wording):
-            errors["second_wording"] = _("A second language needs its own title and wording.")
+            errors.setdefault("second_wording", _("A second language needs its own title and wording."))
         if self.second_language and self.second_language == self.language:
             errors["second_language"] = _("The second language must differ from the first.")
         if errors:
@@ -132,6 +132,12 @@ class CertificateTemplate(RevisionMixin, PreviewableMixin, ClusterableModel, Tim
         from ..preview import template_preview_context
 
         return template_preview_context(self)
+
+    def serve_preview(self, request, mode_name):
+        """The preview page embeds the PDF as a data: URL; its own CSP allows that, and only there."""
+        from ..preview import preview_csp_allow
+
+        return preview_csp_allow(super().serve_preview(request, mode_name))
 
 
 class TemplateSignatory(Orderable):
