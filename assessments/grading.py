@@ -52,8 +52,11 @@ def question_snapshot(question, *, option_order=None) -> dict:
 
 def answer_clean(snapshot: dict, raw) -> dict | None:
     """The answer in its stored form, or None for "no answer"; AnswerInvalid when it cannot be."""
-    kind = snapshot["type"]
-    option_ids = {option["id"] for option in snapshot["options"]}
+    return answer_shape_clean(snapshot["type"], {option["id"] for option in snapshot["options"]}, raw)
+
+
+def answer_shape_clean(kind: str, option_ids, raw) -> dict | None:
+    """``answer_clean`` from the question's type and option ids alone (what autosave keeps per attempt)."""
     if raw is None or raw == "" or raw == []:
         return None
     if kind in (QuestionType.SINGLE, QuestionType.TRUE_FALSE):
@@ -63,10 +66,10 @@ def answer_clean(snapshot: dict, raw) -> dict | None:
         return {"option": option}
     if kind == QuestionType.MULTIPLE:
         values = raw if isinstance(raw, list) else [raw]
-        chosen = sorted({_integer(value) for value in values})
-        if not set(chosen) <= option_ids:
+        chosen = {_integer(value) for value in values}
+        if not all(option in option_ids for option in chosen):  # None (not an id) is in no question
             raise AnswerInvalid(_("That option is not one of this question's options."))
-        return {"options": chosen}
+        return {"options": sorted(chosen)}
     if kind in (QuestionType.SHORT_ANSWER, QuestionType.ESSAY):
         if not isinstance(raw, str):
             raise AnswerInvalid(_("The answer must be text."))

@@ -6,12 +6,13 @@ twice. A refusal raises ``AttemptRefused`` with a message for the student and
 writes nothing.
 """
 
+import json
 import logging
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,8 @@ from courses.api import (
 )
 from lms.accounts.api import user_email_send
 
-from .grading import AnswerInvalid, answer_clean, grade, question_snapshot
+from . import frozen
+from .grading import AnswerInvalid, answer_shape_clean, grade, question_snapshot
 from .models import Assessment, Attempt, AttemptQuestion, AttemptStatus, GradeChange, Question
 
 logger = logging.getLogger(__name__)
@@ -34,36 +36,69 @@ DEADLINE_GRACE = timezone.timedelta(seconds=5)
 
 
 class AttemptRefused(Exception):
+    overdue_submitted = False  # attempt_start: an open attempt whose time was up was submitted first
+
     def __init__(self, message: str, code: str):
         super().__init__(message)
         self.message = message
         self.code = code
 
 
-def _questions_for(assessment: Assessment, rng: random.Random) -> list[Question]:
-    """The fixed questions and the random draws, each question at most once, in the authored order."""
-    chosen: list[Question] = []
-    seen: set[int] = set()
+def _plan_build(assessment: Assessment) -> list[tuple]:
+    """What the assessment asks, as snapshots: ("fixed", snapshot) and ("draw", count, [pool snapshots]).
+
+    Fixed questions and pools hold only the assessment's own course's questions,
+    whatever the items say; a pool leaves out the fixed questions, and is in id order.
+    """
     items = list(
         assessment.items.select_related("question").prefetch_related("question__options").order_by("sort_order", "pk")
     )
     fixed_ids = {item.question_id for item in items if item.question_id}
+    plan = []
     for item in items:
         if item.question_id:
-            # Only the assessment's own course's questions, whatever the items say.
-            if item.question.course_id == assessment.course_id and item.question_id not in seen:
-                chosen.append(item.question)
-                seen.add(item.question_id)
+            if item.question.course_id == assessment.course_id:
+                plan.append(("fixed", question_snapshot(item.question)))
             continue
-        pool = list(
+        pool = (
             Question.objects.filter(category_id=item.category_id, course_id=assessment.course_id)
-            .exclude(pk__in=seen | fixed_ids)
+            .exclude(pk__in=fixed_ids)
             .prefetch_related("options")
             .order_by("pk")
         )
-        for question in rng.sample(pool, min(item.draw_count, len(pool))):
-            chosen.append(question)
-            seen.add(question.pk)
+        plan.append(("draw", item.draw_count, [question_snapshot(question) for question in pool]))
+    return plan
+
+
+def _plan_for(assessment: Assessment) -> list[tuple]:
+    """The assessment's plan, kept per process under the bank version (``frozen``): one cache read on a hit."""
+    key = (assessment.pk, assessment.course_id, frozen.bank_version())
+    plan = frozen.plan_get(key)
+    if plan is None:
+        plan = _plan_build(assessment)
+        frozen.plan_keep(key, plan)
+    return plan
+
+
+def _questions_for(assessment: Assessment, rng: random.Random) -> list[dict]:
+    """The snapshots to freeze: fixed questions and random draws, each question at most once, in the authored order.
+
+    The snapshots are shared with the kept plan: copy one before changing it.
+    """
+    chosen: list[dict] = []
+    seen: set[int] = set()
+    for entry in _plan_for(assessment):
+        if entry[0] == "fixed":
+            snapshot = entry[1]
+            if snapshot["question_id"] not in seen:
+                chosen.append(snapshot)
+                seen.add(snapshot["question_id"])
+            continue
+        _draw, count, pool = entry
+        pool = [snapshot for snapshot in pool if snapshot["question_id"] not in seen]
+        for snapshot in rng.sample(pool, min(count, len(pool))):
+            chosen.append(snapshot)
+            seen.add(snapshot["question_id"])
     return chosen
 
 
@@ -74,20 +109,38 @@ def _enrolment_for(user, assessment: Assessment) -> Enrolment:
     return enrolment
 
 
-@transaction.atomic
 def attempt_start(*, user, assessment: Assessment, now=None) -> Attempt:
     """Start an attempt, or return the one already open (one open attempt per student and assessment).
 
     Refused before the assessment opens, after it closes, and when the
     attempts allowed are used up. The questions, their order and their
-    options' order are frozen now.
+    options' order are frozen now. An open attempt whose time is up is
+    submitted first, with what was saved, even when the start is then refused;
+    ``overdue_submitted`` on the attempt returned (or on the refusal) says so.
     """
     now = now or timezone.now()
+    try:
+        return _attempt_start(user=user, assessment=assessment, now=now)
+    except AttemptRefused as refusal:
+        # The refusal rolled back the overdue attempt's submission too: submit it on its own.
+        refusal.overdue_submitted = any(
+            attempt_submit_overdue(attempt_id=pk)
+            for pk in Attempt.objects.filter(
+                assessment=assessment, user_id=user.pk, status=AttemptStatus.IN_PROGRESS
+            ).values_list("pk", flat=True)
+        )
+        raise
+
+
+@transaction.atomic
+def _attempt_start(*, user, assessment: Assessment, now) -> Attempt:
     if not user.is_authenticated:
         raise AttemptRefused(_("Sign in to take this assessment."), "anonymous")
     enrolment = _enrolment_for(user, assessment)  # the lock serialises this student's starts
-    open_attempt = Attempt.objects.filter(assessment=assessment, user=user, status=AttemptStatus.IN_PROGRESS).first()
+    attempts = list(Attempt.objects.filter(assessment=assessment, user=user).order_by())
+    open_attempt = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
     if open_attempt is not None and not _past_deadline(open_attempt, now):
+        open_attempt.overdue_submitted = False
         return open_attempt
     if open_attempt is not None:  # its time is up: submitted with what was saved, then a new one
         attempt_submit(user=user, attempt_id=open_attempt.pk, now=now, auto=True)
@@ -95,15 +148,15 @@ def attempt_start(*, user, assessment: Assessment, now=None) -> Attempt:
         raise AttemptRefused(_("This assessment is not open yet."), "not_open")
     if assessment.closes_at and now >= assessment.closes_at:
         raise AttemptRefused(_("This assessment has closed."), "closed")
-    used = Attempt.objects.filter(assessment=assessment, user=user).aggregate(n=Max("number"))["n"] or 0
+    used = max((a.number for a in attempts), default=0)
     if assessment.attempts_allowed is not None and used >= assessment.attempts_allowed:
         raise AttemptRefused(_("You have used all your attempts at this assessment."), "no_attempts_left")
     rng = random.SystemRandom()
-    questions = _questions_for(assessment, rng)
-    if not questions:
+    snapshots = _questions_for(assessment, rng)
+    if not snapshots:
         raise AttemptRefused(_("This assessment has no questions yet."), "empty")
     if assessment.shuffle_questions:
-        rng.shuffle(questions)
+        rng.shuffle(snapshots)
     deadline = None
     if assessment.time_limit_minutes:
         deadline = now + timezone.timedelta(minutes=assessment.time_limit_minutes)
@@ -117,30 +170,34 @@ def attempt_start(*, user, assessment: Assessment, now=None) -> Attempt:
         status=AttemptStatus.IN_PROGRESS,
         started_at=now,
         deadline=deadline,
-        max_score=sum((q.points for q in questions), Decimal(0)),
+        max_score=sum((Decimal(snapshot["points"]) for snapshot in snapshots), Decimal(0)),
     )
+    attempt.overdue_submitted = open_attempt is not None
     rows = []
-    for position, question in enumerate(questions, start=1):
-        order = None
-        if assessment.shuffle_options and question.type != "true_false":
-            order = [option.pk for option in question.options.all()]
-            rng.shuffle(order)
+    for position, snapshot in enumerate(snapshots, start=1):
+        if assessment.shuffle_options and snapshot["type"] != "true_false":
+            options = list(snapshot["options"])
+            rng.shuffle(options)
+            snapshot = dict(snapshot, options=options)
         rows.append(
-            AttemptQuestion(
-                attempt=attempt,
-                position=position,
-                question=question,
-                snapshot=question_snapshot(question, option_order=order),
-            )
+            AttemptQuestion(attempt=attempt, position=position, question_id=snapshot["question_id"], snapshot=snapshot)
         )
     AttemptQuestion.objects.bulk_create(rows)
+    frozen.attempt_shape_keep(
+        attempt.pk, frozen.shape_from_snapshots(user.pk, {row.position: row.snapshot for row in rows})
+    )
     return attempt
 
 
 def _attempt_locked(*, user, attempt_id) -> Attempt:
     # Lock the attempt only ("of self"): locking the joined assessment row too would make every
     # student of an exam wait for each other's autosaves and submissions.
-    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("assessment").filter(pk=attempt_id).first()
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("assessment", "enrolment")
+        .filter(pk=attempt_id)
+        .first()
+    )
     if attempt is None or attempt.user_id != user.pk:
         # The same answer for someone else's attempt as for none: ids reveal nothing.
         raise AttemptRefused(_("There is no such attempt of yours."), "not_found")
@@ -151,39 +208,81 @@ def _past_deadline(attempt: Attempt, now) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
 
 
-def answer_save(*, user, attempt_id: int, position: int, raw, now=None) -> AttemptQuestion:
+@dataclass(frozen=True)
+class SavedAnswer:
+    position: int
+    answer: dict | None
+    answered_at: object
+
+
+# One statement, so one round trip and no transaction of its own: the attempt's row is locked
+# (as submission locks it) and must be open, the student's and within its time; then the answer
+# is written. An autosave racing a submission either lands before it, and is graded, or finds
+# the attempt submitted and writes nothing.
+_ANSWER_UPDATE = """
+WITH open_attempt AS (
+    SELECT id FROM assessments_attempt WHERE id = %(attempt)s AND user_id = %(user)s AND status = %(open)s
+        AND (deadline IS NULL OR deadline >= %(cutoff)s)
+    FOR NO KEY UPDATE
+)
+UPDATE assessments_attemptquestion SET answer = %(answer)s::jsonb, answered_at = %(now)s
+WHERE attempt_id = (SELECT id FROM open_attempt) AND position = %(position)s
+"""
+
+
+def answer_save(*, user, attempt_id: int, position: int, raw, now=None) -> SavedAnswer:
     """Save (or autosave) one answer of an open attempt, replacing the previous one.
 
     Refused for another student's attempt, a question not in the attempt, an
     option not in the question, a submitted attempt, and after the deadline
-    (the attempt is then submitted with what was saved).
+    (the attempt is then submitted with what was saved). The answer is checked
+    against the attempt's shape (``frozen``), then written by one conditional
+    UPDATE; the reasons for a refusal are read only when there is one.
     """
-    try:
-        return _answer_save(user=user, attempt_id=attempt_id, position=position, raw=raw, now=now)
-    except AttemptRefused as refusal:
-        if refusal.code == "deadline":  # the refusal rolled its transaction back: submit in a new one
-            attempt_submit_overdue(attempt_id=attempt_id)
-        raise
-
-
-@transaction.atomic
-def _answer_save(*, user, attempt_id: int, position: int, raw, now=None) -> AttemptQuestion:
     now = now or timezone.now()
-    attempt = _attempt_locked(user=user, attempt_id=attempt_id)
-    if attempt.status != AttemptStatus.IN_PROGRESS:
-        raise AttemptRefused(_("This attempt has been submitted; answers can no longer change."), "submitted")
-    if _past_deadline(attempt, now):
-        raise AttemptRefused(_("Time is up: answers after the deadline are not accepted."), "deadline")
-    item = AttemptQuestion.objects.filter(attempt=attempt, position=position).first()
-    if item is None:
-        raise AttemptRefused(_("That question is not part of this attempt."), "unknown_question")
+    shape = frozen.attempt_shape(attempt_id)
+    if shape is None or shape.user_id != user.pk:
+        # The same answer for someone else's attempt as for none: ids reveal nothing.
+        raise AttemptRefused(_("There is no such attempt of yours."), "not_found")
     try:
-        item.answer = answer_clean(item.snapshot, raw)
-    except AnswerInvalid as error:
-        raise AttemptRefused(str(error), "invalid_answer") from error
-    item.answered_at = now
-    item.save(update_fields=["answer", "answered_at"])
-    return item
+        if position not in shape.questions:
+            raise AttemptRefused(_("That question is not part of this attempt."), "unknown_question")
+        kind, option_ids = shape.questions[position]
+        try:
+            answer = answer_shape_clean(kind, option_ids, raw)
+        except AnswerInvalid as error:
+            raise AttemptRefused(str(error), "invalid_answer") from error
+    except AttemptRefused:
+        _refuse_if_closed(attempt_id, now)  # a closed attempt says so first, as it did before reading the answer
+        raise
+    params = {
+        "attempt": attempt_id,
+        "user": user.pk,
+        "open": AttemptStatus.IN_PROGRESS.value,
+        "cutoff": now - DEADLINE_GRACE,
+        "answer": None if answer is None else json.dumps(answer),
+        "now": now,
+        "position": position,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ANSWER_UPDATE, params)
+        saved = cursor.rowcount == 1
+    if not saved:
+        _refuse_if_closed(attempt_id, now)
+        raise AttemptRefused(_("That question is not part of this attempt."), "unknown_question")
+    return SavedAnswer(position=position, answer=answer, answered_at=now)
+
+
+def _refuse_if_closed(attempt_id: int, now) -> None:
+    """Raise the refusal for an attempt that takes no more answers: submitted, or past its deadline (then submit it)."""
+    attempt = Attempt.objects.filter(pk=attempt_id).values("status", "deadline").first()
+    if attempt is None:
+        raise AttemptRefused(_("There is no such attempt of yours."), "not_found")
+    if attempt["status"] != AttemptStatus.IN_PROGRESS:
+        raise AttemptRefused(_("This attempt has been submitted; answers can no longer change."), "submitted")
+    if attempt["deadline"] is not None and now > attempt["deadline"] + DEADLINE_GRACE:
+        attempt_submit_overdue(attempt_id=attempt_id)
+        raise AttemptRefused(_("Time is up: answers after the deadline are not accepted."), "deadline")
 
 
 def _finalise_if_graded(attempt: Attempt, now, items=None, also_save=()) -> None:
@@ -214,25 +313,35 @@ def _finalise_if_graded(attempt: Attempt, now, items=None, also_save=()) -> None
 def _passed(attempt: Attempt) -> None:
     """Passing a module's assessment completes the module; any pass may complete the course."""
     assessment = attempt.assessment
-    enrolment = Enrolment.objects.get(pk=attempt.enrolment_id)
+    enrolment = attempt.enrolment
+    if enrolment.status != EnrolmentStatus.ACTIVE:
+        return  # a completed (or left) place has nothing more to complete
     if assessment.module_id and assessment.is_required:
         module = ModulePage.objects.filter(pk=assessment.module_id, live=True).first()
-        if module is not None and enrolment.status == EnrolmentStatus.ACTIVE:
+        if module is not None:
             module_complete(user=attempt.user, module=module)
             return  # module_complete checks the course's completion
     enrolment_completion_check(enrolment=enrolment)
 
 
 @transaction.atomic
-def attempt_submit(*, user, attempt_id: int, now=None, auto: bool = False) -> Attempt:
+def attempt_submit(*, user, attempt_id: int, now=None, auto: bool | None = False) -> Attempt:
     """Submit an attempt: graded at once for objective questions, essays go to the grading queue.
 
     Submitting again returns the attempt as it is: a double click records once.
+    ``auto=None`` (the student's Submit button, or the countdown at zero): a
+    submission at or after the deadline counts as made at the deadline; the
+    attempt returned says ``overdue_submitted`` when this call submitted it
+    past the deadline's grace.
     """
     now = now or timezone.now()
     attempt = _attempt_locked(user=user, attempt_id=attempt_id)
+    attempt.overdue_submitted = False
     if attempt.status != AttemptStatus.IN_PROGRESS:
         return attempt
+    if auto is None:
+        auto = attempt.deadline is not None and now >= attempt.deadline
+        attempt.overdue_submitted = _past_deadline(attempt, now)
     attempt.submitted_at = min(now, attempt.deadline) if (auto and attempt.deadline) else now
     attempt.auto_submitted = auto
     items = list(attempt.questions.all())

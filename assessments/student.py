@@ -141,17 +141,18 @@ def _images_for(items) -> dict:
     return {image.pk: image for image in get_image_model().objects.filter(pk__in=ids).prefetch_renditions(IMAGE_SPEC)}
 
 
-def attempt_questions_for_student(*, attempt: Attempt, position: int | None = None) -> list[StudentQuestion]:
-    """The attempt's questions (or the one at ``position``) as the student may see them, in order.
+def attempt_page_for_student(*, attempt: Attempt, position: int | None = None) -> tuple[list[dict], list]:
+    """The question list (every position, answered or not) and the questions shown, from one read.
 
-    Two queries whatever the number of questions: the questions, and their images with renditions.
+    ``position``: the one question shown, or None for all; a position the
+    attempt does not have shows none. Two queries at most whatever the number
+    of questions: the questions, and their images with renditions if any.
     """
-    items = AttemptQuestion.objects.filter(attempt=attempt).order_by("position")
-    if position is not None:
-        items = items.filter(position=position)
-    items = list(items)
-    images = _images_for(items)
-    return [question_for_student(item, images) for item in items]
+    items = list(AttemptQuestion.objects.filter(attempt=attempt).order_by("position"))
+    navigation = [{"position": item.position, "answered": item.answer is not None} for item in items]
+    shown = [item for item in items if position is None or item.position == position]
+    images = _images_for(shown)
+    return navigation, [question_for_student(item, images) for item in shown]
 
 
 def review_visible(*, attempt: Attempt, now=None) -> bool:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,12 +33,14 @@ from .student import (
     attempt_is_overdue,
     attempt_list_for_assessment,
     attempt_navigation,
-    attempt_questions_for_student,
+    attempt_page_for_student,
     attempt_review,
     attempt_seconds_left,
     review_visible,
     student_holds_place,
 )
+
+TIME_WAS_UP = gettext_lazy("Time was up, so your attempt was submitted with the answers you had saved.")
 
 # Autosave refusals and the HTTP status each one answers with.
 REFUSAL_STATUS = {"not_found": 404, "submitted": 409, "deadline": 409, "unknown_question": 400, "invalid_answer": 400}
@@ -62,7 +65,7 @@ def _submit_if_overdue(request, attempt) -> bool:
     if not attempt_is_overdue(attempt=attempt):
         return False
     attempt_submit_overdue(attempt_id=attempt.pk)
-    messages.info(request, _("Time was up, so your attempt was submitted with the answers you had saved."))
+    messages.info(request, TIME_WAS_UP)
     return True
 
 
@@ -99,21 +102,22 @@ def assessment_detail(request, assessment_id: int):
 def assessment_start(request, assessment_id: int):
     """Start an attempt (or resume the open one) and go to its questions."""
     assessment = _assessment_or_404(assessment_id)
-    for attempt in attempt_list_for_assessment(user=request.user, assessment_id=assessment.pk):
-        # A forgotten attempt past its deadline is submitted first, so that Start starts afresh.
-        attempt.assessment = assessment
-        _submit_if_overdue(request, attempt)
     try:
+        # A forgotten attempt past its deadline is submitted first, so that Start starts afresh.
         attempt = attempt_start_guarded(user=request.user, assessment=assessment)
     except AttemptRefused as refusal:
+        if refusal.overdue_submitted:
+            messages.info(request, TIME_WAS_UP)
         messages.error(request, refusal.message)
         return redirect("assessments:detail", assessment_id=assessment.pk)
+    if getattr(attempt, "overdue_submitted", False):
+        messages.info(request, TIME_WAS_UP)
     return redirect("assessments:attempt", attempt_id=attempt.pk)
 
 
-def _position_param(request, count: int) -> int:
+def _position_param(request) -> int:
     raw = request.GET.get("q", "1")
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= count:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 32767:
         raise Http404(_("This attempt has no question with that number."))
     return int(raw)
 
@@ -126,10 +130,11 @@ def attempt_detail(request, attempt_id: int):
     attempt = _attempt_or_404(request, attempt_id)
     if attempt.status != AttemptStatus.IN_PROGRESS or _submit_if_overdue(request, attempt):
         return redirect("assessments:result", attempt_id=attempt.pk)
-    navigation = attempt_navigation(attempt=attempt)
     one_per_page = attempt.assessment.layout == Layout.ONE_PER_PAGE
-    position = _position_param(request, len(navigation)) if one_per_page else None
-    questions = attempt_questions_for_student(attempt=attempt, position=position)
+    position = _position_param(request) if one_per_page else None
+    navigation, questions = attempt_page_for_student(attempt=attempt, position=position)
+    if one_per_page and not questions:
+        raise Http404(_("This attempt has no question with that number."))
     seconds_left = attempt_seconds_left(attempt=attempt)
     for entry in navigation:
         entry["current"] = entry["position"] == position
@@ -215,13 +220,16 @@ def _answer_form(request, attempt_id: int):
 @never_cache
 def attempt_submit_confirm(request, attempt_id: int):
     """GET: what is still unanswered, and a Submit button. POST: submit (a second submit records nothing more)."""
-    attempt = _attempt_or_404(request, attempt_id)
     if request.method == "POST":
-        if not _submit_if_overdue(request, attempt):
-            # The countdown posts here when time is up: such a submission counts as made at the deadline.
-            time_up = attempt.deadline is not None and timezone.now() >= attempt.deadline
-            attempt_submit(user=request.user, attempt_id=attempt.pk, auto=time_up)
+        # The countdown posts here when time is up: such a submission counts as made at the deadline.
+        try:
+            attempt = attempt_submit(user=request.user, attempt_id=attempt_id, auto=None)
+        except AttemptRefused as refusal:
+            raise Http404(refusal.message) from refusal
+        if attempt.overdue_submitted:
+            messages.info(request, TIME_WAS_UP)
         return redirect("assessments:result", attempt_id=attempt.pk)
+    attempt = _attempt_or_404(request, attempt_id)
     if attempt.status != AttemptStatus.IN_PROGRESS or _submit_if_overdue(request, attempt):
         return redirect("assessments:result", attempt_id=attempt.pk)
     navigation = attempt_navigation(attempt=attempt)
