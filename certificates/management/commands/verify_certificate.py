@@ -36,6 +36,8 @@ def public_key_read(path: Path) -> Ed25519PublicKey:
 
 
 class Command(BaseCommand):
+    # No system checks: a verifier's machine needs no database, no broker and no key of its own.
+    requires_system_checks = []
     help = _("Check a certificate PDF offline: its signature, its attached credential, and that they agree.")
 
     def add_arguments(self, parser):
