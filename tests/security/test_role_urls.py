@@ -107,6 +107,81 @@ def _staff_values(student, course) -> dict:
     }
 
 
+# Certificates, on courses of their own (see _certificate_values): the valid certificate's course is
+# the other instructor's only course, the revoked one's the instructor's only course. (An instructor
+# teaching several courses may open the page explorer at their common parent, which would change
+# the page rows of ROUTES above.)
+CERTIFICATE_ROUTES = {
+    # Certificates, the student's side: each person's name and transcript; a certificate's files
+    # for its holder alone (404 to anyone else, as if it did not exist), and never once revoked.
+    "/dashboard/certificates/name/": (LOGIN, OK, OK, OK, OK, OK, OK),
+    "/dashboard/certificates/transcript.pdf": (LOGIN, OK, OK, OK, OK, OK, OK),
+    "/dashboard/certificates/{certificate_code}/certificate.pdf": (LOGIN, OK, *["status 404"] * 5),
+    "/dashboard/certificates/{certificate_code}/credential.json": (LOGIN, OK, *["status 404"] * 5),
+    "/dashboard/certificates/{revoked_code}/certificate.pdf": (LOGIN, *["status 404"] * 6),
+    "/dashboard/certificates/{revoked_code}/credential.json": (LOGIN, *["status 404"] * 6),
+    # The public check: anyone, signed in or not; a certificate still being prepared is unknown.
+    "/verify/": (OK, OK, OK, OK, OK, OK, OK),
+    "/verify/?code={certificate_code_loose}": (AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    "/verify/{certificate_code}/": (OK, OK, OK, OK, OK, OK, OK),
+    "/verify/{certificate_code}.json": (OK, OK, OK, OK, OK, OK, OK),
+    "/verify/{revoked_code}/": (OK, OK, OK, OK, OK, OK, OK),
+    "/verify/{pending_code}/": ("status 404",) * 7,
+    "/verify/{pending_code}.json": ("status 404",) * 7,
+    # Certificates in the admin: instructors read their courses' (all on the other instructor's
+    # course); program managers and administrators read all and act.
+    "/admin/certificates/": (LOGIN, DENIED, DENIED, OK, OK, OK, OK),
+    "/admin/certificates/results/?status=issued&q=a": (LOGIN, DENIED, DENIED, OK, OK, OK, OK),
+    "/admin/certificates/{certificate_id}/": (LOGIN, DENIED, DENIED, DENIED, OK, OK, OK),
+    "/admin/certificates/{certificate_id}/revoke/": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
+    "/admin/certificates/{certificate_id}/reissue/": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
+    "/admin/certificates/cohort/": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
+    "/admin/certificates/cohort/?cohort={certificate_cohort_id}": (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK),
+    "/admin/certificates/cohort/{certificate_cohort_id}/certificates.zip": (LOGIN, *[DENIED] * 4, OK, OK),
+}
+
+
+def _certificate_values(people, catalogue, *, render=True) -> dict:
+    """The student's valid certificate (in a cohort, on the other instructor's course) and revoked
+    one (on the instructor's course); another student's certificate waiting for the name to print,
+    and another completion in the cohort still without a certificate."""
+    from certificates.models import Certificate, CertificateStatus
+    from certificates.services import certificate_for_enrolment_create, certificate_revoke
+    from courses.factories import CohortFactory, CoursePageFactory
+    from courses.models import EnrolmentStatus
+    from lms.accounts.factories import UserFactory
+    from tests.certificates.test_admin import certificate_issued
+
+    student, other_student = people["student"], people["other_student"]
+    reform = CoursePageFactory(
+        parent=catalogue, title="Security Sector Reform", slug="ssr", instructors=[people["other_instructor"]]
+    )
+    doctrine = CoursePageFactory(
+        parent=catalogue, title="Doctrine", slug="doctrine", instructors=[people["instructor"]]
+    )
+    cohort = CohortFactory(course=reform, name="Spring intake")
+    completed = EnrolmentStatus.COMPLETED
+    pdf = None if render else b"%PDF-1.7\n%%EOF\n"
+    valid = certificate_issued(
+        EnrolmentFactory(user=student, course=reform, cohort=cohort, status=completed), latin="Amina Diallo", pdf=pdf
+    )
+    revoked = certificate_issued(EnrolmentFactory(user=student, course=doctrine, status=completed), pdf=pdf)
+    certificate_revoke(certificate_id=revoked.pk, actor=None, reason="Issued in error.")
+    pending, _made = certificate_for_enrolment_create(
+        enrolment=EnrolmentFactory(user=other_student, course=doctrine, status=completed)
+    )
+    EnrolmentFactory(user=UserFactory(), course=reform, cohort=cohort, status=completed)
+    assert pending.status == CertificateStatus.AWAITING_NAME and Certificate.objects.count() == 3
+    return {
+        "certificate_id": valid.pk,
+        "certificate_code": valid.code,
+        "certificate_code_loose": valid.code.lower().replace("-", "+"),
+        "revoked_code": revoked.code,
+        "pending_code": pending.code,
+        "certificate_cohort_id": cohort.pk,
+    }
+
+
 def _outcome(response):
     if response.status_code == 200:
         return OK
@@ -122,6 +197,21 @@ def _outcome(response):
     return f"status {response.status_code}"
 
 
+def _mismatches(client, people, routes, values) -> list[str]:
+    mismatches = []
+    for role in ROLES:
+        client.logout()
+        if people[role] is not None:
+            client.force_login(people[role])
+        for template, expected in routes.items():
+            url = template.format(**values)
+            got = _outcome(client.get(url))
+            want = expected[ROLES.index(role)]
+            if got != want:
+                mismatches.append(f"{role:17} {url:50} expected {want}, got {got}")
+    return mismatches
+
+
 def test_every_url_answers_every_role_as_expected(client, people, catalogue, course, other_course):
     module = ModulePageFactory(parent=course, title="Part 1", slug="part-1")
     values = {
@@ -135,17 +225,14 @@ def test_every_url_answers_every_role_as_expected(client, people, catalogue, cou
         **_assessment_values(people["student"], other_course),
         **_staff_values(people["student"], other_course),
     }
-    mismatches = []
-    for role in ROLES:
-        client.logout()
-        if people[role] is not None:
-            client.force_login(people[role])
-        for template, expected in ROUTES.items():
-            url = template.format(**values)
-            got = _outcome(client.get(url))
-            want = expected[ROLES.index(role)]
-            if got != want:
-                mismatches.append(f"{role:17} {url:50} expected {want}, got {got}")
+    mismatches = _mismatches(client, people, ROUTES, values)
+    assert not mismatches, "\n" + "\n".join(mismatches)
+
+
+def test_every_certificate_url_answers_every_role_as_expected(client, people, catalogue, settings):
+    # Every role checks certificates from the same address: the public check's limit is not under test here.
+    settings.CERTIFICATE_VERIFY_RATE = "1000/m"
+    mismatches = _mismatches(client, people, CERTIFICATE_ROUTES, _certificate_values(people, catalogue))
     assert not mismatches, "\n" + "\n".join(mismatches)
 
 
@@ -201,4 +288,75 @@ def test_every_student_action_answers_every_role_as_expected(client, people, cou
             want = expected[ROLES.index(role)]
             if got != want:
                 mismatches.append(f"{role:17} POST {template:45} expected {want}, got {got}")
+    assert not mismatches, "\n" + "\n".join(mismatches)
+
+
+# Certificate actions, for every role. DENIED: refused before anything was looked at (403, or
+# the sign-in page for anonymous visitors: LOGIN); DONE: the certificates changed as asked.
+CERTIFICATE_POST_ROUTES = {
+    "/admin/certificates/{certificate_id}/revoke/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DONE, DONE),
+    "/admin/certificates/{certificate_id}/reissue/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DONE, DONE),
+    "/admin/certificates/cohort/{certificate_cohort_id}/issue/": (LOGIN, DENIED, DENIED, DENIED, DENIED, DONE, DONE),
+    # Confirming the name to print: anyone signed in, for themselves only.
+    "/dashboard/certificates/name/": (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE),
+}
+
+
+def _action_outcome(response):
+    """LOGIN or DENIED when refused at the door; otherwise what the state change will tell."""
+    location = response.get("Location", "") if response.status_code == 302 else ""
+    if location.startswith("/accounts/login/"):
+        return LOGIN
+    if response.status_code == 403 or location == "/admin/":
+        return DENIED
+    return f"status {response.status_code}"
+
+
+class _Undo(Exception):
+    """Raised to roll back what one request did, so that every role starts from the same state."""
+
+
+def test_every_certificate_action_answers_every_role_as_expected(client, people, catalogue):
+    from django.db import transaction
+
+    from certificates.models import Certificate, HolderName
+
+    values = _certificate_values(people, catalogue, render=False)
+    form = {"reason": "Issued in error.", "name": "Amina Diallo", "name_latin": "Amina Diallo", "confirm": "on"}
+
+    def state():
+        return (
+            set(Certificate.objects.values_list("code", "status")),
+            set(HolderName.objects.values_list("user_id", "name")),
+        )
+
+    mismatches = []
+    for template, expected in CERTIFICATE_POST_ROUTES.items():
+        url = template.format(**values)
+        for role in ROLES:
+            client.logout()
+            person = people[role]
+            if person is not None:
+                client.force_login(person)
+            got = None
+            try:
+                with transaction.atomic():
+                    before = state()
+                    response = client.post(url, form)
+                    after = state()
+                    outcome = _action_outcome(response)
+                    if before == after:
+                        got = outcome if outcome in (LOGIN, DENIED) else f"{outcome}, nothing changed"
+                    elif outcome in (LOGIN, DENIED):
+                        got = f"{outcome} but changed"
+                    elif template.startswith("/dashboard/") and {u for u, _n in after[1] ^ before[1]} != {person.pk}:
+                        got = "changed someone else's name"
+                    else:
+                        got = DONE
+                    raise _Undo
+            except _Undo:
+                pass
+            want = expected[ROLES.index(role)]
+            if got != want:
+                mismatches.append(f"{role:17} POST {url:60} expected {want}, got {got}")
     assert not mismatches, "\n" + "\n".join(mismatches)
