@@ -187,7 +187,7 @@ class _Signing:
                 writer, bytes_reserved=self.bytes_reserved, output=io.BytesIO()
             )
         )
-        PdfTBSDocument.finish_signing(output, prepared, self.container(prepared.document_digest))
+        _run(PdfTBSDocument.async_finish_signing(output, prepared, self.container(prepared.document_digest)))
         return output.getvalue()
 
 
