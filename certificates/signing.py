@@ -34,6 +34,7 @@ import os
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -249,6 +250,32 @@ def _text_normalized(text: str) -> str:
     return re.sub(r"\s+", "", text).casefold()
 
 
+def _right_to_left(character: str) -> bool:
+    return unicodedata.bidirectional(character) in ("R", "AL")
+
+
+def _name_printed(name: str, text: str) -> bool:
+    """Whether ``name`` is printed in the page ``text``.
+
+    Right-to-left text comes out of a PDF in the order its glyphs were drawn, and a
+    ligature (the Arabic lam-lam-heh of "Abd Allah") comes out where its glyph sits,
+    so the name's last word may be extracted split, its ligature moved to the front:
+    the same letters, not the same string. So a right-to-left name also counts as
+    printed when some line's right-to-left letters are exactly the name's letters.
+    Other names must appear as they are.
+    """
+    wanted = _text_normalized(name)
+    if wanted in _text_normalized(text):
+        return True
+    if not wanted or not all(_right_to_left(character) for character in wanted):
+        return False
+    letters = Counter(wanted)
+    return any(
+        Counter(character for character in _text_normalized(line) if _right_to_left(character)) == letters
+        for line in text.splitlines()
+    )
+
+
 def _expected_keys(public_key) -> dict[str | None, Ed25519PublicKey]:
     if public_key is None:
         return platform_public_keys()
@@ -372,7 +399,7 @@ def _credential_check(pdf: bytes, keys: Mapping, report: VerificationReport) -> 
     else:
         report.passed.append(_("The PDF and the credential carry the same certificate code."))
     names = [name for name in (facts.holder_name, facts.holder_name_latin) if name]
-    if names and any(_text_normalized(name) in page_text for name in names):
+    if names and any(_name_printed(name, text) for name in names):
         report.passed.append(_("The holder's name in the credential is the one printed on the PDF."))
     else:
         report.problems.append(

@@ -455,6 +455,22 @@ def test_pdf_verify_rejects_another_certificates_credential_even_when_all_is_sig
     assert any(problem.startswith("The holder's name in the credential") for problem in report.problems)
 
 
+@pytest.mark.parametrize("name", ["Ann Tice", "عبد الله"])
+def test_pdf_verify_rejects_a_credential_naming_someone_else_under_the_same_code(name):
+    """Whose letters all occur somewhere on the page, but who is not the holder printed."""
+    credential = credential_issue(sample_content(holder_name=name, holder_name_latin=name))
+    report = pdf_verify(signed_pdf(sample_content(), credential=credential))
+    assert not report.ok
+    assert "The PDF and the credential carry the same certificate code." in report.passed
+    assert [problem for problem in report.problems if problem.startswith("The holder's name")]
+
+
+@pytest.mark.parametrize("name", ["محمد عبد الله", "דוד לוי", "王小明"])
+def test_pdf_verify_finds_a_name_printed_only_in_its_own_script(name):
+    """No Latin form to fall back on: the right-to-left name, ligatures and all, is found on the page."""
+    assert pdf_verify(signed_pdf(sample_content(holder_name=name, holder_name_latin=name))).ok
+
+
 def test_pdf_verify_rejects_a_pdf_without_signature():
     report = pdf_verify(unsigned_pdf(sample_content()))
     assert not report.ok
