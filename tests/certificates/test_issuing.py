@@ -219,3 +219,32 @@ def test_two_callers_at_once_make_one_certificate(student, course):
     assert errors == []
     assert sorted(made) == [False, False, False, True]
     assert Certificate.objects.filter(enrolment=enrolment).count() == 1
+
+
+def test_issuing_for_a_cohort_takes_the_same_queries_for_5_or_25_students(course, manager):
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from certificates.services import cohort_certificates_issue
+    from courses.models import Cohort
+    from lms.accounts.factories import UserFactory
+
+    def cohort_of(size: int, name: str) -> Cohort:
+        today = timezone.localdate()
+        cohort = Cohort.objects.create(course=course, name=name, starts_on=today, ends_on=today)
+        for n in range(size):
+            user = UserFactory(email=f"{name}.{n}@example.org")
+            HolderName.objects.create(user=user, name=f"Name {n}", name_latin=f"Name {n}", confirmed_at=timezone.now())
+            EnrolmentFactory(user=user, course=course, cohort=cohort, status=EnrolmentStatus.COMPLETED)
+        return cohort
+
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.get_for_model(Certificate)  # cached per process after the first call
+    counts = []
+    for size, name in ((5, "small"), (25, "large")):
+        cohort = cohort_of(size, name)
+        with CaptureQueriesContext(connection) as queries:
+            assert cohort_certificates_issue(cohort=cohort, actor=manager)["created"] == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
