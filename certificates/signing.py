@@ -94,8 +94,10 @@ def _run(coroutine):
     two of a signature that costs a few; callers here are synchronous (tasks, commands).
     """
     loop = getattr(_loops, "loop", None)
-    if loop is None or loop.is_closed():
+    # A loop inherited through fork (a Celery worker's child) shares its parent's selector: not that one.
+    if loop is None or loop.is_closed() or getattr(_loops, "pid", None) != os.getpid():
         loop = _loops.loop = asyncio.new_event_loop()
+        _loops.pid = os.getpid()
     return loop.run_until_complete(coroutine)
 
 

@@ -370,6 +370,16 @@ def test_pdf_sign_passes_pyhankos_own_validation(genuine):
     )
 
 
+def test_pdf_sign_from_several_threads_at_once():
+    """A threaded worker pool signs in parallel: each thread runs pyHanko on its own event loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    unsigned = unsigned_pdf(sample_content())
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(pdf_sign, [unsigned] * 8))
+    assert all(pdf_verify(result).ok for result in results)
+
+
 def test_pdf_verify_rejects_a_byte_changed_in_the_signed_range(genuine):
     start, length = (int(n) for n in _byte_range(genuine)[:2])
     assert start == 0
