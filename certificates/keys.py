@@ -303,9 +303,9 @@ def did_document_keys(document: dict) -> dict[str, Ed25519PublicKey]:
         return f"{did}{method_id}" if isinstance(method_id, str) and method_id.startswith("#") else method_id
 
     # assertionMethod holds references (ids) or whole methods; only those keys may sign credentials.
-    references = document.get("assertionMethod", [])
-    assertion = {absolute(ref if isinstance(ref, str) else ref.get("id")) for ref in references if ref}
-    methods = [*document.get("verificationMethod", []), *(ref for ref in references if isinstance(ref, dict))]
+    references = [ref for ref in document.get("assertionMethod") or [] if isinstance(ref, (str, dict))]
+    assertion = {absolute(ref if isinstance(ref, str) else ref.get("id")) for ref in references}
+    methods = [*(document.get("verificationMethod") or []), *(ref for ref in references if isinstance(ref, dict))]
     keys = {}
     for method in methods:
         if not isinstance(method, dict) or absolute(method.get("id")) not in assertion:
