@@ -137,8 +137,9 @@ def _attempt_start(*, user, assessment: Assessment, now) -> Attempt:
     if not user.is_authenticated:
         raise AttemptRefused(_("Sign in to take this assessment."), "anonymous")
     enrolment = _enrolment_for(user, assessment)  # the lock serialises this student's starts
-    attempts = list(Attempt.objects.filter(assessment=assessment, user=user).order_by())
-    open_attempt = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
+    # The open attempt, if any, is the latest: a new one never starts while one is open.
+    latest = Attempt.objects.filter(assessment=assessment, user=user).order_by("-number").first()
+    open_attempt = latest if latest is not None and latest.status == AttemptStatus.IN_PROGRESS else None
     if open_attempt is not None and not _past_deadline(open_attempt, now):
         open_attempt.overdue_submitted = False
         return open_attempt
@@ -148,7 +149,7 @@ def _attempt_start(*, user, assessment: Assessment, now) -> Attempt:
         raise AttemptRefused(_("This assessment is not open yet."), "not_open")
     if assessment.closes_at and now >= assessment.closes_at:
         raise AttemptRefused(_("This assessment has closed."), "closed")
-    used = max((a.number for a in attempts), default=0)
+    used = latest.number if latest is not None else 0
     if assessment.attempts_allowed is not None and used >= assessment.attempts_allowed:
         raise AttemptRefused(_("You have used all your attempts at this assessment."), "no_attempts_left")
     rng = random.SystemRandom()

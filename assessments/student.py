@@ -36,6 +36,16 @@ def assessment_get_for_student(*, assessment_id: int) -> Assessment | None:
     )
 
 
+def assessment_get_for_start(*, assessment_id: int) -> Assessment | None:
+    """``assessment_get_for_student`` without reading the course and module pages (a start needs neither)."""
+    return (
+        Assessment.objects.filter(pk=assessment_id, course__live=True)
+        .filter(Q(module__isnull=True) | Q(module__live=True))
+        .order_by()
+        .first()
+    )
+
+
 def student_holds_place(*, user, course_id: int) -> bool:
     """Only students with an active or completed place take a course's assessments."""
     enrolment = enrolment_get(user=user, course_id=course_id)
@@ -47,15 +57,16 @@ def attempt_list_for_assessment(*, user, assessment_id: int) -> list[Attempt]:
     return list(Attempt.objects.filter(user=user, assessment_id=assessment_id).order_by("number"))
 
 
-def attempt_get_for_student(*, user, attempt_id: int) -> Attempt | None:
-    """The student's own attempt with its assessment and course; None for another student's (ids reveal nothing)."""
+def attempt_get_for_student(*, user, attempt_id: int, with_course: bool = True) -> Attempt | None:
+    """The student's own attempt with its assessment (and course); None for another student's (ids reveal nothing).
+
+    ``with_course=False`` for pages that never show the course: reading a
+    course page's row costs more than the rest of the query.
+    """
     if not user.is_authenticated:
         return None
-    return (
-        Attempt.objects.select_related("assessment", "assessment__course")
-        .filter(pk=attempt_id, user_id=user.pk)
-        .first()
-    )
+    related = ("assessment", "assessment__course") if with_course else ("assessment",)
+    return Attempt.objects.select_related(*related).filter(pk=attempt_id, user_id=user.pk).order_by().first()
 
 
 def attempt_is_overdue(*, attempt: Attempt, now=None) -> bool:

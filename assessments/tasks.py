@@ -9,7 +9,9 @@ def attempts_overdue_submit_task(self) -> int:
     return attempts_overdue_submit()
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+# No one reads its result: without ignore_result, every submission would also subscribe to
+# the result backend for the result's arrival (two more Redis round trips and a pub/sub channel).
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True, ignore_result=True)
 def attempt_result_notify_task(self, attempt_id: int) -> bool:
     from .services import attempt_result_notify
 

@@ -12,6 +12,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -27,6 +29,7 @@ from .services import (
     attempt_submit_overdue,
 )
 from .student import (
+    assessment_get_for_start,
     assessment_get_for_student,
     attempt_essay_feedback,
     attempt_get_for_student,
@@ -53,8 +56,8 @@ def _assessment_or_404(assessment_id: int):
     return assessment
 
 
-def _attempt_or_404(request, attempt_id: int):
-    attempt = attempt_get_for_student(user=request.user, attempt_id=attempt_id)
+def _attempt_or_404(request, attempt_id: int, with_course: bool = True):
+    attempt = attempt_get_for_student(user=request.user, attempt_id=attempt_id, with_course=with_course)
     if attempt is None:
         raise Http404(_("There is no such attempt of yours."))
     return attempt
@@ -101,7 +104,9 @@ def assessment_detail(request, assessment_id: int):
 @login_required
 def assessment_start(request, assessment_id: int):
     """Start an attempt (or resume the open one) and go to its questions."""
-    assessment = _assessment_or_404(assessment_id)
+    assessment = assessment_get_for_start(assessment_id=assessment_id)
+    if assessment is None:
+        raise Http404(_("There is no such assessment."))
     try:
         # A forgotten attempt past its deadline is submitted first, so that Start starts afresh.
         attempt = attempt_start_guarded(user=request.user, assessment=assessment)
@@ -127,7 +132,7 @@ def _position_param(request) -> int:
 @never_cache
 def attempt_detail(request, attempt_id: int):
     """The questions: one per page (``?q=<position>``) or all on one page, per the assessment's layout."""
-    attempt = _attempt_or_404(request, attempt_id)
+    attempt = _attempt_or_404(request, attempt_id, with_course=False)
     if attempt.status != AttemptStatus.IN_PROGRESS or _submit_if_overdue(request, attempt):
         return redirect("assessments:result", attempt_id=attempt.pk)
     one_per_page = attempt.assessment.layout == Layout.ONE_PER_PAGE
@@ -136,12 +141,10 @@ def attempt_detail(request, attempt_id: int):
     if one_per_page and not questions:
         raise Http404(_("This attempt has no question with that number."))
     seconds_left = attempt_seconds_left(attempt=attempt)
-    for entry in navigation:
-        entry["current"] = entry["position"] == position
     context = {
         "attempt": attempt,
         "assessment": attempt.assessment,
-        "navigation": navigation,
+        "navigation_items": _navigation_items(navigation, position, one_per_page),
         "questions": questions,
         "one_per_page": one_per_page,
         "position": position,
@@ -153,6 +156,31 @@ def attempt_detail(request, attempt_id: int):
         "answered_count": sum(1 for entry in navigation if entry["answered"]),
     }
     return render(request, "assessments/attempt_detail.html", context)
+
+
+def _navigation_items(navigation: list[dict], position: int | None, one_per_page: bool) -> str:
+    """The question list's items. Built here, not in a template loop: the loop's tags, once per
+    question, cost more than the rest of the page for a long exam."""
+    labels = {True: _("answered"), False: _("not answered")}
+    question = _("Question")
+    return format_html_join(
+        "\n",
+        '<li><a class="question-nav__link{}" data-position="{}" href="{}"{}><span class="visually-hidden">{} </span>'
+        '<span class="question-nav__number">{}</span><span class="visually-hidden">, </span> '
+        '<span class="question-nav__state">{}</span></a></li>',
+        (
+            (
+                " is-answered" if entry["answered"] else "",
+                entry["position"],
+                f"?q={entry['position']}" if one_per_page else f"#question-{entry['position']}",
+                mark_safe(' aria-current="step"') if entry["position"] == position else "",
+                question,
+                entry["position"],
+                labels[entry["answered"]],
+            )
+            for entry in navigation
+        ),
+    )
 
 
 def _clock(seconds: int | None) -> str:
@@ -190,7 +218,7 @@ def _answer_json(request, attempt_id: int) -> JsonResponse:
 
 
 def _answer_form(request, attempt_id: int):
-    attempt = _attempt_or_404(request, attempt_id)
+    attempt = _attempt_or_404(request, attempt_id, with_course=False)
     attempt_url = reverse("assessments:attempt", kwargs={"attempt_id": attempt.pk})
     try:
         position, raw, following = answer_from_form(request.POST)
