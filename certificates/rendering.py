@@ -134,6 +134,11 @@ def _state() -> _Renderer:
     return _renderer
 
 
+def render_lock() -> threading.Lock:
+    """The lock every render in this process holds (for code that must not run during one)."""
+    return _state().lock
+
+
 @functools.cache
 def _stylesheet_file(name: str) -> str:
     return (_STYLES / name).read_text(encoding="utf-8")

@@ -8,7 +8,9 @@ these checks on the template's own fields; the admin form
 which the model's ``clean()`` cannot see before the inline forms are saved.
 """
 
+import contextlib
 import unicodedata
+import warnings
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -47,6 +49,23 @@ def text_problem(text: str) -> str | None:
     ) % {"characters": _character_names(missing)}
 
 
+@contextlib.contextmanager
+def _truncated_images_refused():
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, so a cut-off file
+    would load without complaint; refuse it here, under the renderer's lock (the flag is global)."""
+    from PIL import ImageFile
+
+    from .rendering import render_lock
+
+    with render_lock():
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def image_problem(image) -> str | None:
     """A message when ``image`` cannot go on a certificate: missing, not a raster image, corrupt, too large."""
     if image is None:
@@ -68,7 +87,9 @@ def image_problem(image) -> str | None:
             "limit": _max_bytes() // 1024 // 1024,
         }
     try:
-        with image.file.open("rb") as handle:
+        with warnings.catch_warnings(), image.file.open("rb") as handle:
+            # The pixel count is checked below, before any pixel is decoded.
+            warnings.simplefilter("ignore", PillowImage.DecompressionBombWarning)
             head = handle.read(512)
             handle.seek(0)
             if b"<svg" in head.lower():
@@ -82,7 +103,7 @@ def image_problem(image) -> str | None:
                     ) % {"title": title, "width": width, "height": height, "limit": _max_pixels() // 1_000_000}
                 picture.verify()  # structure and checksums
             handle.seek(0)
-            with PillowImage.open(handle) as picture:
+            with PillowImage.open(handle) as picture, _truncated_images_refused():
                 picture.load()  # and the pixels themselves: a truncated JPEG passes verify()
     except PillowImage.DecompressionBombError:
         return _("“%(title)s” is too large to print.") % {"title": title}
