@@ -60,6 +60,7 @@ bench: install-test
 	  $(BIN)/python tests/perf/run.py
 	$(BIN)/python tests/perf/bench_import.py
 	$(BIN)/python tests/perf/bench_exam.py
+	$(BIN)/python tests/perf/bench_certificates.py --part all
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media media-test staticfiles
