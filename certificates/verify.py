@@ -78,6 +78,8 @@ def _public(certificate) -> dict:
     the JSON encoder writes them as ISO 8601.
     """
     status = {CertificateStatus.ISSUED: "valid"}.get(certificate.status, str(certificate.status))
+    if certificate.revoked_at:
+        status = str(CertificateStatus.REVOKED)  # a revocation is final, even if a reissue followed it
     revoked = status == CertificateStatus.REVOKED
     replaced = status == CertificateStatus.REPLACED
     return {
@@ -101,9 +103,16 @@ def _day(moment):
 
 
 def _lookup(code: str):
-    """(the code in printed form or None, the public certificate or None): one query whatever was typed."""
+    """(the code in printed form or None, the public certificate or None): one query whatever was typed.
+
+    A certificate revoked (or replaced) before it was ever issued was never in anyone's hands:
+    there is nothing to check, and its page would have no name on it.
+    """
     normal = code_normalize(code)
-    return normal, certificate_for_verification(code=normal or _NO_CODE)
+    certificate = certificate_for_verification(code=normal or _NO_CODE)
+    if certificate is not None and certificate.issued_at is None:
+        certificate = None
+    return normal, certificate
 
 
 @never_cache

@@ -138,7 +138,7 @@ def _cohorts_with_certificates(user):
 
 def certificate_search(*, queryset, query: str):
     """By code (any spelling ``code_normalize`` accepts, or a part of it) or by holder."""
-    query = " ".join(query.split())[:100]
+    query = " ".join(query.replace("\x00", "").split())[:100]  # PostgreSQL refuses NUL in text
     if not query:
         return queryset
     code = code_normalize(query)
@@ -328,7 +328,8 @@ class CertificateDetailView(_CertificateMixin, WagtailAdminTemplateMixin, Templa
                 )
             )
         if _can_manage(self.request.user):
-            if certificate.status in (CertificateStatus.ISSUED, CertificateStatus.REVOKED):
+            # Not a revoked one: its replacement would show "replaced" publicly instead of "revoked".
+            if certificate.status == CertificateStatus.ISSUED:
                 buttons.append(HeaderButton(_("Reissue"), url=_url("reissue", certificate.pk), icon_name="rotate"))
             if certificate.status in (
                 CertificateStatus.ISSUED,
@@ -425,6 +426,14 @@ class CertificateReissueView(_CertificateMixin, WagtailAdminTemplateMixin, Templ
         return super().get_context_data(certificate=self.object, action_url=_url("reissue", self.object.pk), **kwargs)
 
     def post(self, request, *args, **kwargs):
+        if self.object.status == CertificateStatus.REVOKED:
+            # certificate_reissue would accept it, and the public check would then say "replaced",
+            # hiding the revocation: a revoked certificate stays revoked.
+            messages.error(
+                request,
+                _("The certificate was not reissued: it is revoked, and a revocation is final."),
+            )
+            return redirect(_detail_url(self.object))
         try:
             new = certificate_reissue(certificate_id=self.object.pk, actor=request.user)
         except CertificateRefused as refusal:

@@ -409,3 +409,14 @@ def test_the_detail_links_a_replaced_certificate_and_its_replacement(manager_cli
     assert f"{LIST}{new.pk}/" in old_page and "Reissue" not in old_page.split("History")[0].split("</header>")[-1]
     new_page = manager_client.get(f"{LIST}{new.pk}/").content.decode()
     assert f"{LIST}{issued.pk}/" in new_page
+
+
+def test_a_revoked_certificate_is_not_reissued_and_stays_revoked_publicly(manager_client, issued):
+    manager_client.post(f"{LIST}{issued.pk}/revoke/", {"reason": "Plagiarised final essay."})
+    page = manager_client.get(f"{LIST}{issued.pk}/").content.decode()
+    assert f"{LIST}{issued.pk}/reissue/" not in page
+    response = manager_client.post(f"{LIST}{issued.pk}/reissue/", follow=True)
+    assert any("revocation is final" in message for message in _messages(response))
+    assert Certificate.objects.count() == 1
+    public = Client().get(f"/verify/{issued.code}/").content.decode()
+    assert "Revoked on" in public and "Plagiarised final essay." in public

@@ -262,3 +262,18 @@ def test_unknown_codes_count_against_the_limit_too(db, settings):
     answers = [_page(code_generate(), guesser).status_code for _ in range(4)]
     assert answers == [404, 404, 404, 429]
     assert json.loads(_json(code_generate(), guesser).content)["error"] == "rate_limited"
+
+
+def test_a_certificate_revoked_before_it_was_issued_is_unknown(unissued, manager):
+    certificate_revoke(certificate_id=unissued.pk, actor=manager, reason="Completed by mistake.")
+    assert _page(unissued.code).status_code == 404
+    assert _json(unissued.code).status_code == 404
+
+
+def test_a_revocation_shows_even_if_the_certificate_was_later_replaced(certificate, manager):
+    # What certificate_reissue allows today (the admin refuses it): the revocation must still show.
+    certificate_revoke(certificate_id=certificate.pk, actor=manager, reason="Plagiarised final essay.")
+    certificate_reissue(certificate_id=certificate.pk, actor=manager)
+    data = _json(certificate.code).json()
+    assert data["status"] == "revoked" and data["revocation_reason"] == "Plagiarised final essay."
+    assert "Revoked on" in _page(certificate.code).content.decode()
