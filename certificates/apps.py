@@ -11,7 +11,7 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from courses.api import course_completed, dashboard_section_register
 
-        from . import log_actions, services
+        from . import checks, log_actions, services  # noqa: F401 - checks registers the signing key's system checks
         from .dashboard import dashboard_section
 
         log_actions.register()

@@ -92,8 +92,19 @@ def _run(coroutine):
     """Run one of pyHanko's coroutines to its end on this thread's own event loop.
 
     ``asyncio.run`` would make and tear down a loop for every PDF, a millisecond or
-    two of a signature that costs a few; callers here are synchronous (tasks, commands).
+    two of a signature that costs a few; callers here are mostly synchronous (tasks,
+    commands). Called where an event loop already runs (async code, a browser test
+    driving Playwright), the coroutine runs on a thread of its own instead.
     """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(_run, coroutine).result()
     loop = getattr(_loops, "loop", None)
     # A loop inherited through fork (a Celery worker's child) shares its parent's selector: not that one.
     if loop is None or loop.is_closed() or getattr(_loops, "pid", None) != os.getpid():
@@ -292,7 +303,7 @@ def _expected_keys(public_key) -> dict[str | None, Ed25519PublicKey]:
 def _signature_check(pdf: bytes, keys: Mapping, report: VerificationReport) -> None:
     """The PAdES signature: present, intact, by one of ``keys``, covering the whole file."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -326,7 +337,7 @@ def _signature_check(pdf: bytes, keys: Mapping, report: VerificationReport) -> N
         context = ValidationContext(trust_roots=[certificate], allow_fetching=False)
         # No diff analysis: anything added after the signature is refused below whatever it is,
         # so pyHanko need not judge (and log at length) whether the addition was harmless.
-        status = validate_pdf_signature(signature, signer_validation_context=context, skip_diff=True)
+        status = _run(async_validate_pdf_signature(signature, signer_validation_context=context, skip_diff=True))
     except Exception as error:  # a hostile file may break the parser anywhere: a failed check, not a crash
         report.problems.append(_("The PDF's signature cannot be checked: %s") % error)
         return

@@ -4,11 +4,14 @@ An open course with two required modules and one required course assessment: the
 signs in, enrols from the course page, reads and completes both modules, and sees that 100%
 of the modules is not yet the whole course. She opens the assessment from the course page,
 takes it by keyboard, passes, and finds the course completed today on the course page and
-on her dashboard, next to the assessment's result. axe-core runs on the pages that change.
+on her dashboard, next to the assessment's result. She confirms the name to print, downloads
+her signed certificate and opens its public verification page. axe-core runs on the pages
+that change.
 """
 
 import datetime
 import re
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -238,3 +241,44 @@ def test_student_enrols_completes_modules_passes_the_assessment_and_completes_th
         "href", f"/assessments/attempts/{attempt.pk}/result/"
     )
     assert_accessible(page, "dashboard, course completed with assessment result")
+
+    # The certificate: the dashboard asks for the name to print; she confirms it by keyboard.
+    certificates = page.get_by_role("region", name="Certificates")
+    expect(certificates).to_contain_text("Confirm how your name should be printed")
+    certificates.get_by_role("link", name="Confirm your name").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your name on certificates")
+    expect(page.get_by_label("Your full name in Latin script")).to_have_value("Amina Diallo")
+    assert_accessible(page, "certificate name form")
+    page.get_by_label("Your full name in your own script").fill("Amina Diallo")
+    checkbox = page.get_by_label("I confirm that my name is spelled as it should appear on my certificates.")
+    _tab_to(page, checkbox)
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(_status(page)).to_contain_text("Your certificates will be prepared with this name.")
+
+    # Rendered and signed at once here (Celery runs in process in the tests): a valid certificate to download.
+    from certificates.models import Certificate, CertificateStatus
+
+    certificate = Certificate.objects.get(holder=student)
+    assert certificate.status == CertificateStatus.ISSUED
+    certificates = page.get_by_role("region", name="Certificates")
+    expect(certificates.get_by_role("row").nth(1)).to_contain_text("Valid")
+    expect(certificates.get_by_role("row").nth(1)).to_contain_text(certificate.code)
+    assert_accessible(page, "dashboard with a certificate")
+    with page.expect_download() as download_info:
+        certificates.get_by_role("link", name=re.compile(r"^PDF")).click()
+    pdf = Path(download_info.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf == certificate.pdf.open("rb").read()
+    from certificates.signing import pdf_verify
+
+    assert pdf_verify(pdf).ok
+
+    # Anyone can check it: the public page says it is valid, and shows only what it should.
+    certificates.get_by_role("link", name=re.compile(certificate.code)).click()
+    expect(page).to_have_url(re.compile(rf"/verify/{certificate.code}/$"))
+    expect(page.locator(".verify-status")).to_contain_text("Valid")
+    expect(page.locator("main")).to_contain_text("Amina Diallo")
+    expect(page.locator("main")).to_contain_text(COURSE_TITLE)
+    expect(page.locator("main")).not_to_contain_text(STUDENT_EMAIL)
+    assert_accessible(page, "verify page, valid certificate")
