@@ -42,9 +42,12 @@ lint: $(VENV)/.installed-test
 check: $(VENV)/.installed-test
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(MANAGE) makemigrations --check --dry-run
-	SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-key-0123456789abcdefghijklmnop \
-	  ALLOWED_HOSTS=lms.example.org DJANGO_SETTINGS_MODULE=lms.settings.production \
-	  $(MANAGE) check --deploy --fail-level WARNING
+	@# Production settings with a throw-away signing key and a public https address, as a deployment has.
+	keydir=$$(mktemp -d) && export CERTIFICATE_SIGNING_KEY_FILE=$$keydir/key.pem BASE_URL=https://lms.example.org \
+	  SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-key-0123456789abcdefghijklmnop \
+	  ALLOWED_HOSTS=lms.example.org DJANGO_SETTINGS_MODULE=lms.settings.production && \
+	  $(MANAGE) certificate_key create >/dev/null && \
+	  $(MANAGE) check --deploy --fail-level WARNING; status=$$?; rm -rf $$keydir; exit $$status
 	$(BIN)/lint-imports
 
 pytest: $(VENV)/.installed-test

@@ -38,3 +38,5 @@ CACHES = {
 # Eager unless a test starts a real worker (tests/test_celery_worker.py does).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# A missing certificate signing key is made on first use (production refuses: see certificates.checks).
+CERTIFICATE_SIGNING_KEY_CREATE_MISSING = True
