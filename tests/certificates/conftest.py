@@ -254,3 +254,18 @@ def pdf_glyph_problems(pdf: bytes) -> list[str]:
             if pen.bounds is None and any(unicodedata.category(ch).startswith(("L", "N")) for ch in glyph.text):
                 problems.append(f"{label}: empty outline")
     return problems
+
+
+@pytest.fixture
+def default_template(db):
+    """The default template as the data migration makes it (run again here: idempotent, and a
+    transactional test elsewhere may have emptied the tables since the migration ran)."""
+    import importlib
+
+    from django.apps import apps
+
+    from certificates.models import CertificateTemplate
+
+    migration = importlib.import_module("certificates.migrations.0002_default_template")
+    migration.default_template_create(apps, None)
+    return CertificateTemplate.objects.get(is_default=True)

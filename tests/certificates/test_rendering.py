@@ -197,8 +197,9 @@ def test_rendering_attachments_are_embedded_and_extractable():
     assert reader.attachments["credential.json"] == [credential]
 
 
-def test_rendering_default_template_with_a_logo_stays_under_100_kb():
-    template = CertificateTemplate.objects.get(is_default=True)  # the data migration's
+def test_rendering_default_template_with_a_logo_stays_under_100_kb(default_template):
+    template = default_template
+    assert template.name == "Default" and [s.name for s in template.signatories.all()] == ["Director of Studies"]
     template.logo = _image()
     template.save()
     pdf = certificate_pdf(template, content_sample())

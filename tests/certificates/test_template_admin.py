@@ -42,7 +42,7 @@ def _url(action, *args):
     return reverse(f"wagtailsnippets_certificates_certificatetemplate:{action}", args=args)
 
 
-def test_template_admin_listing_and_forms_for_an_administrator(client, admin_user):
+def test_template_admin_listing_and_forms_for_an_administrator(client, admin_user, default_template):
     client.force_login(admin_user)
     assert client.get(_url("list")).status_code == 200
     response = client.get(_url("add"))
@@ -50,12 +50,12 @@ def test_template_admin_listing_and_forms_for_an_administrator(client, admin_use
     # The edit screen frames its own preview (Wagtail's preview panel).
     assert "frame-src" in response["Content-Security-Policy"]
     assert "'self'" in response["Content-Security-Policy"].split("frame-src")[1].split(";")[0]
-    default = CertificateTemplate.objects.get(is_default=True)
+    default = default_template
     assert client.get(_url("edit", default.pk)).status_code == 200
 
 
-def test_template_admin_program_managers_view_only_instructors_nothing(client, manager, instructor):
-    default = CertificateTemplate.objects.get(is_default=True)
+def test_template_admin_program_managers_view_only_instructors_nothing(client, manager, instructor, default_template):
+    default = default_template
     client.force_login(manager)
     assert client.get(_url("list")).status_code == 200
     assert client.get(_url("inspect", default.pk)).status_code == 200
@@ -65,9 +65,9 @@ def test_template_admin_program_managers_view_only_instructors_nothing(client, m
     assert client.get(_url("list")).status_code in (302, 403)
 
 
-def test_template_admin_preview_is_the_pdf_for_a_sample_student(client, admin_user):
+def test_template_admin_preview_is_the_pdf_for_a_sample_student(client, admin_user, default_template):
     client.force_login(admin_user)
-    default = CertificateTemplate.objects.get(is_default=True)
+    default = default_template
     preview = reverse("wagtailsnippets_certificates_certificatetemplate:preview_on_edit", args=[default.pk])
     posted = client.post(preview, _form([{"name": "Jane Roe", "title": "Dean of Academics"}]))
     assert posted.status_code == 200 and posted.json()["is_valid"] is True
