@@ -64,6 +64,7 @@ bench: install-test
 	$(BIN)/python tests/perf/bench_import.py
 	$(BIN)/python tests/perf/bench_exam.py
 	$(BIN)/python tests/perf/bench_certificates.py --part all
+	$(BIN)/python tests/perf/bench_cohort.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media media-test staticfiles
