@@ -199,6 +199,119 @@ def job(argv: list[str]) -> None:
 # The client side ------------------------------------------------------------
 
 
+class _Headers(dict):
+    """Response headers by lower-case name; Set-Cookie keeps every value."""
+
+    def get(self, name, default=None):
+        return super().get(name.lower(), default)
+
+    def get_all(self, name):
+        return self.cookies if name.lower() == "set-cookie" else None
+
+
+def lean_browser_class():
+    """``browser.Browser`` speaking HTTP/1.1 on a plain socket: the same requests, headers and cookies.
+
+    The client shares the two cores with the server, and ``http.client`` parses
+    every response's headers with the email package, which cost more client
+    time per request than the request itself. This sends the same bytes a
+    keep-alive browser would and reads status, headers and a Content-Length
+    (or chunked) body; anything else is an error.
+    """
+    import socket
+
+    from browser import Browser, Response
+
+    class LeanBrowser(Browser):
+        def __init__(self, host: str, port: int, timeout: float = 10.0):
+            super().__init__(host, port, timeout)
+            self.connection = None  # the socket, opened on first use
+            self.timeout = timeout
+            self._buffer = b""
+
+        def close(self) -> None:
+            if self.connection is not None:
+                self.connection.close()
+                self.connection = None
+
+        def _connect(self):
+            self.connection = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._buffer = b""
+
+        def _read_until(self, marker: bytes) -> bytes:
+            while marker not in self._buffer:
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    raise ConnectionResetError("the server closed the connection")
+                self._buffer += chunk
+            head, _, self._buffer = self._buffer.partition(marker)
+            return head
+
+        def _read_exactly(self, size: int) -> bytes:
+            while len(self._buffer) < size:
+                chunk = self.connection.recv(max(65536, size - len(self._buffer)))
+                if not chunk:
+                    raise ConnectionResetError("the server closed the connection")
+                self._buffer += chunk
+            data, self._buffer = self._buffer[:size], self._buffer[size:]
+            return data
+
+        def _exchange(self, request: bytes):
+            if self.connection is None:
+                self._connect()
+            self.connection.sendall(request)
+            lines = self._read_until(b"\r\n\r\n").decode("latin-1").split("\r\n")
+            status = int(lines[0].split(" ", 2)[1])
+            headers = _Headers()
+            headers.cookies = []
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                name, value = name.strip().lower(), value.strip()
+                if name == "set-cookie":
+                    headers.cookies.append(value)
+                headers[name] = value
+            if "content-length" in headers:
+                body = self._read_exactly(int(headers["content-length"]))
+            elif headers.get("transfer-encoding", "").lower() == "chunked":
+                parts = []
+                while size := int(self._read_until(b"\r\n").split(b";")[0], 16):
+                    parts.append(self._read_exactly(size))
+                    self._read_exactly(2)
+                self._read_until(b"\r\n")
+                body = b"".join(parts)
+            else:
+                raise BenchError(f"a response of status {status} without a length")
+            return status, headers, body
+
+        def request(self, method, path, body=None, headers=None):
+            headers = {"Host": f"{self.host}:{self.port}", "Accept-Encoding": "identity", **(headers or {})}
+            if self.cookies:
+                headers["Cookie"] = self.cookie_header()
+            if body is not None or method == "POST":
+                headers["Content-Length"] = str(len(body or b""))
+            head = f"{method} {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+            request = head.encode("latin-1") + b"\r\n" + (body or b"")
+            try:
+                status, response_headers, payload = self._exchange(request)
+            except (ConnectionResetError, BrokenPipeError):
+                # The server closed a kept-alive connection between two requests: retry once on a new one.
+                self.close()
+                status, response_headers, payload = self._exchange(request)
+            for header in response_headers.cookies:
+                pair, _, attributes = header.partition(";")
+                name, _, value = pair.strip().partition("=")
+                if re.search(r"max-age=0(?!\d)", attributes, re.IGNORECASE) or value in ('""', ""):
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+            if response_headers.get("connection", "").lower() == "close":
+                self.close()
+            return Response(status, response_headers, payload)
+
+    return LeanBrowser
+
+
 class Student:
     """A signed-in student: a keep-alive connection, cookies and the attempt being taken."""
 
@@ -341,7 +454,68 @@ def autosave_phase(students: list[Student], clients: int, answers: list) -> Timi
     return timings
 
 
-def complete_attempts(students: list[Student], quiz_id: int, answers: list, seconds: float) -> dict:
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (Linux /proc); 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuProbe:
+    """CPU used by gunicorn's workers, the database's backends for the bench database, and this client.
+
+    Throughput on a busy machine says little; the CPU each complete attempt
+    costs says where the time goes, and how many attempts the cores could do.
+    Redis is not counted (one server, shared with anything else running).
+    """
+
+    def __init__(self, server_pid: int, database_url: str):
+        self.server_pid = server_pid
+        self.database_url = database_url
+
+    def _workers(self) -> list[int]:
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                if ppid == self.server_pid:
+                    pids.append(int(entry.name))
+        return pids
+
+    def _backends(self) -> list[int]:
+        import psycopg
+
+        name = urllib.parse.urlparse(self.database_url).path.lstrip("/")
+        with psycopg.connect(self.database_url, autocommit=True) as connection:
+            rows = connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+            ).fetchall()
+        return [pid for (pid,) in rows]
+
+    def sample(self) -> dict:
+        times = os.times()
+        return {
+            "server": {pid: _cpu_seconds(pid) for pid in [self.server_pid, *self._workers()]},
+            "database": {pid: _cpu_seconds(pid) for pid in self._backends()},
+            "client": times.user + times.system,
+        }
+
+    @staticmethod
+    def used(before: dict, after: dict) -> dict:
+        def delta(kind):
+            return sum(value - before[kind].get(pid, 0.0) for pid, value in after[kind].items())
+
+        return {"server": delta("server"), "database": delta("database"), "client": after["client"] - before["client"]}
+
+
+def complete_attempts(
+    students: list[Student], quiz_id: int, answers: list, seconds: float, probe: CpuProbe | None = None
+) -> dict:
     """Each student loops start → question page → 10 autosaves → submit for ``seconds``; finished attempts count."""
     done = Timings(f"{len(students)} clients")
     deadline = time.perf_counter() + seconds
@@ -356,6 +530,7 @@ def complete_attempts(students: list[Student], quiz_id: int, answers: list, seco
             submit(student, scratch)
             done.add(time.perf_counter() - started)
 
+    before = probe.sample() if probe else None
     done.started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(students)) as pool:
         for future in [pool.submit(loop, student) for student in students]:
@@ -363,11 +538,21 @@ def complete_attempts(students: list[Student], quiz_id: int, answers: list, seco
     done.ended = time.perf_counter()
     rate = len(done.durations) / (done.ended - done.started)
     log(f"  {done.line()}   ({rate * 13:.0f} requests/s)")
-    return {"clients": len(students), "attempts": len(done.durations), "per_second": rate}
+    outcome = {"clients": len(students), "attempts": len(done.durations), "per_second": rate}
+    if probe and done.durations:
+        used = CpuProbe.used(before, probe.sample())
+        used = {kind: 1000 * value / len(done.durations) for kind, value in used.items()}
+        total = sum(used.values())
+        outcome["cpu_ms"] = used
+        log(
+            f"    CPU per attempt: gunicorn {used['server']:.1f} ms, PostgreSQL {used['database']:.1f} ms,"
+            f" this client {used['client']:.1f} ms; {total:.1f} ms in all, so at most"
+            f" {1000 * (os.cpu_count() or 1) / total:.0f} attempts/s on {os.cpu_count()} cores if nothing else ran"
+        )
+    return outcome
 
 
 def measure(args, env: dict, password: str, workdir: Path) -> dict:
-    from browser import Browser
     from run import SERVER_PRESETS, Server, busy_note, job_result, run_step
 
     seeded = job_result(run_step("course, 30 questions, exam, quiz, 200 students", [*JOB, "seed"], env, 120))
@@ -381,7 +566,11 @@ def measure(args, env: dict, password: str, workdir: Path) -> dict:
     try:
         server.start()
         host, port = server.url.removeprefix("http://").split(":")
-        students = [Student(STUDENT_EMAIL.format(n), Browser(host, int(port))) for n in range(STUDENTS)]
+        if args.client == "lean":
+            browser_class = lean_browser_class()
+        else:
+            from browser import Browser as browser_class
+        students = [Student(STUDENT_EMAIL.format(n), browser_class(host, int(port))) for n in range(STUDENTS)]
         log(f"\nExam rush: {STUDENTS} students, {args.clients} client threads (at most {args.clients} in flight)")
         phases = {
             "sign-ins": run_phase("sign-ins", students, args.clients, lambda s, t: sign_in(s, password, t)),
@@ -393,8 +582,11 @@ def measure(args, env: dict, password: str, workdir: Path) -> dict:
         outcome["sent"] = len(phases["autosaves"].durations)
 
         log(f"\nComplete {QUIZ_QUESTIONS}-question attempts (start, question page, {QUIZ_QUESTIONS} autosaves, submit)")
+        probe = CpuProbe(server.process.pid, env["DATABASE_URL"])
         outcome["throughput"] = [
-            complete_attempts(students[:clients], seeded["quiz"], seeded["answers"][:QUIZ_QUESTIONS], args.duration)
+            complete_attempts(
+                students[:clients], seeded["quiz"], seeded["answers"][:QUIZ_QUESTIONS], args.duration, probe
+            )
             for clients in THROUGHPUT_CLIENTS
         ]
         for student in students:
@@ -452,6 +644,13 @@ def check_and_report(outcome: dict) -> bool:
         ),
         (whole, f"every answer sent is recorded once ({recorded} of {sent}), every attempt graded"),
     ]
+    for run in outcome["throughput"]:
+        if "cpu_ms" in run:
+            used = run["cpu_ms"]
+            log(
+                f"CPU per complete attempt at {run['clients']} clients: gunicorn {used['server']:.1f} ms,"
+                f" PostgreSQL {used['database']:.1f} ms, client {used['client']:.1f} ms"
+            )
     log("\nGoals")
     for met, text in goals:
         log(f"  {'PASS' if met else 'MISS'}  {text}")
@@ -475,6 +674,12 @@ def main() -> int:
     parser.add_argument("--server", choices=sorted(SERVER_PRESETS), default=DEFAULT_SERVER, help="gunicorn preset")
     parser.add_argument("--clients", type=int, default=8, help="client threads driving the 200 students")
     parser.add_argument("--duration", type=float, default=8.0, help="seconds of complete attempts per client count")
+    parser.add_argument(
+        "--client",
+        choices=["lean", "http.client"],
+        default="lean",
+        help="the HTTP client: a plain socket (default), or browser.py's http.client (costs more client CPU)",
+    )
     args = parser.parse_args()
 
     def on_alarm(signum, frame):
