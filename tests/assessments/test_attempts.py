@@ -310,3 +310,65 @@ def test_result_emails_lost_at_commit_are_sent_by_the_sweep_once(student, enrolm
     assert attempt_results_unsent_notify() == 0
     assert attempt_results_unsent_notify(now=later) == 1 and len(mail.outbox) == 1
     assert attempt_results_unsent_notify(now=later) == 0
+
+
+# What each process keeps (assessments.frozen): never stale
+
+
+def test_a_start_after_editing_a_question_freezes_the_edited_question(student, enrolment, course, quiz, single):
+    first = attempt_start(user=student, assessment=quiz)
+    attempt_submit(user=student, attempt_id=first.pk)
+    single.prompt = "<p>Who approves the budget, in the end?</p>"
+    single.save()
+    option = single.options.get(text="The general staff")
+    option.text = "The chief of defence"
+    option.save()
+    QuestionOption.objects.create(question=single, text="The audit office", is_correct=False, sort_order=9)
+    second = attempt_start(user=student, assessment=quiz)
+    snapshot = second.questions.get(position=1).snapshot
+    assert snapshot["prompt"] == "<p>Who approves the budget, in the end?</p>"
+    assert [o["text"] for o in snapshot["options"]] == [
+        "Parliament",
+        "The chief of defence",
+        "The president alone",
+        "The audit office",
+    ]
+    # The first attempt keeps the question as it was asked.
+    assert first.questions.get(position=1).snapshot["options"][1]["text"] == "The general staff"
+    # And the new option is one autosave accepts.
+    answer_save(user=student, attempt_id=second.pk, position=1, raw=_option(second, 1, "The audit office"))
+
+
+def test_a_start_after_adding_a_question_asks_it(student, enrolment, course, quiz):
+    from assessments.models import AssessmentItem
+
+    attempt_submit(user=student, attempt_id=attempt_start(user=student, assessment=quiz).pk)
+    added = QuestionFactory(course=course, title="Added", options=[("Yes", True), ("No", False)])
+    AssessmentItem.objects.create(assessment=quiz, question=added, sort_order=5)
+    second = attempt_start(user=student, assessment=quiz)
+    assert [item.question_id for item in second.questions.order_by("position")][-1] == added.pk
+
+
+def test_autosave_checks_answers_the_same_without_the_kept_shape(student, other_student, enrolment, course, quiz):
+    """A process that did not start the attempt (another gunicorn worker) reads its shape from the database."""
+    from assessments import frozen
+
+    attempt = attempt_start(user=student, assessment=quiz)
+    frozen.forget_all()
+    EnrolmentFactory(user=other_student, course=course)
+    _refused("not_found", answer_save, user=other_student, attempt_id=attempt.pk, position=1, raw="1")
+    _refused("unknown_question", answer_save, user=student, attempt_id=attempt.pk, position=3, raw="1")
+    _refused("invalid_answer", answer_save, user=student, attempt_id=attempt.pk, position=2, raw=["x", 1])
+    saved = answer_save(user=student, attempt_id=attempt.pk, position=1, raw=_option(attempt, 1, "Parliament"))
+    assert saved.position == 1 and saved.answer == {"option": _option(attempt, 1, "Parliament")}
+    assert attempt.questions.get(position=1).answer == saved.answer
+    _refused("not_found", answer_save, user=student, attempt_id=attempt.pk + 1000, position=1, raw="1")
+
+
+def test_a_refused_start_still_submits_the_overdue_attempt(student, enrolment, course, single):
+    once = AssessmentFactory(course=course, time_limit_minutes=10, attempts_allowed=1, questions=[single])
+    old = attempt_start(user=student, assessment=once, now=timezone.now() - timezone.timedelta(hours=1))
+    refusal = _refused("no_attempts_left", attempt_start, user=student, assessment=once)
+    assert refusal.overdue_submitted
+    old.refresh_from_db()
+    assert old.status == AttemptStatus.GRADED and old.auto_submitted and old.submitted_at == old.deadline

@@ -173,3 +173,67 @@ def test_two_hundred_attempts_in_parallel_record_every_answer_once_and_grade_onc
     assert len({attempt.score for attempt in attempts.values()}) > 2  # right and wrong answers both counted
     assert len(mail.outbox) == ATTEMPTS  # each student told their result once
     assert Enrolment.objects.filter(course=course, status=EnrolmentStatus.ACTIVE).count() == ATTEMPTS
+
+
+def test_autosaves_racing_a_submission_are_graded_if_acknowledged_and_never_written_after():
+    """Each student's autosaves and a submission at the same moment: an answer the server acknowledged is
+    in the graded attempt, with its points; an answer refused as submitted is not written at all."""
+    from assessments.services import AttemptRefused
+
+    course = CoursePageFactory(parent=catalogue_get(), title="Racing exam", publish="direct")
+    ModulePageFactory(parent=course, title="Still to read")
+    questions = _questions(course)
+    assessment = AssessmentFactory(course=course, pass_mark_percent=60, questions=questions)
+    students = [UserFactory(email=f"race{n:03d}@example.org") for n in range(40)]
+    for student in students:
+        EnrolmentFactory(user=student, course=course)
+
+    def race(student):
+        attempt = attempt_start(user=student, assessment=assessment)
+        items = list(attempt.questions.order_by("position"))
+        barrier = threading.Barrier(len(items) + 1)
+        acknowledged = {}
+
+        def save(item):
+            barrier.wait(timeout=30)
+            try:
+                saved = answer_save(
+                    user=student,
+                    attempt_id=attempt.pk,
+                    position=item.position,
+                    raw=answer_for(item.snapshot, correct=True),
+                )
+            except AttemptRefused as refusal:
+                assert refusal.code == "submitted", refusal.code
+                return item.position, None
+            return item.position, saved.answer
+
+        def submit():
+            barrier.wait(timeout=30)
+            return attempt_submit(user=student, attempt_id=attempt.pk)
+
+        with ThreadPoolExecutor(max_workers=len(items) + 1) as pool:
+            saves = [pool.submit(_in_thread, save, item) for item in items]
+            submitted = pool.submit(_in_thread, submit)
+            for future in saves:
+                position, answer = future.result(timeout=60)
+                acknowledged[position] = answer
+            submitted.result(timeout=60)
+        return attempt.pk, acknowledged
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = [future.result(timeout=120) for future in [pool.submit(_in_thread, race, s) for s in students]]
+
+    points = {}
+    for attempt_id, acknowledged in outcomes:
+        attempt = Attempt.objects.get(pk=attempt_id)
+        assert attempt.status == AttemptStatus.GRADED
+        rows = {row.position: row for row in AttemptQuestion.objects.filter(attempt_id=attempt_id)}
+        for position, answer in acknowledged.items():
+            row = rows[position]
+            assert row.answer == answer, "an acknowledged answer was lost, or a refused one written"
+            expected = Decimal(row.snapshot["points"]) if answer is not None else Decimal(0)
+            assert row.points_awarded == expected
+        assert attempt.score == sum(row.points_awarded for row in rows.values())
+        points[attempt_id] = attempt.score
+    assert len(points) == len(students)
