@@ -20,6 +20,7 @@ fontconfig resolves for the stack, once per process.
 """
 
 import functools
+import io
 import unicodedata
 from pathlib import Path
 
@@ -166,3 +167,185 @@ def text_unsupported(text: str) -> set[str]:
         return set()
     covered = covered_code_points()
     return {char for char in set(text) if ord(char) not in covered and not _ignorable(char)}
+
+
+# Embedding CJK fonts small --------------------------------------------------------------------
+# WeasyPrint 70 subsets every font with HarfBuzz keeping the glyph numbers (RETAIN_GIDS), because
+# its content streams draw glyphs by their number in the original font. For a TrueType font that
+# costs little; for the CFF-based Noto CJK fonts it leaves a CharStrings INDEX with an entry for
+# every glyph below the highest one used: 2 bytes of offset plus an empty charstring each, some
+# 55,000-63,000 entries whose increasing offsets deflate badly, 40-140 KB per face in the PDF
+# (hmtx and vmtx of the same length deflate to a few hundred bytes; subroutines are already gone).
+#
+# The Noto CJK fonts are CID-keyed and their CIDs are their glyph numbers. A CIDFontType0 font
+# program embedded as bare CFF (FontFile3 /CIDFontType0C) selects glyphs by CID through the CFF
+# charset, not by position, so the same content streams draw from a real subset of only the used
+# glyphs: HarfBuzz keeps each glyph's CID when it subsets without RETAIN_GIDS. ``pdf_fonts_compact``
+# is the WeasyPrint finisher that does this, and checks it: a font whose subset would not keep
+# its CIDs equal to the glyph numbers drawn is left as WeasyPrint made it.
+
+_HB_MEMORY_MODE_READONLY = 1
+_HB_SUBSET_FLAGS_NO_HINTING = 0x1
+_HB_SUBSET_FLAGS_DESUBROUTINIZE = 0x4
+_HB_SUBSET_SETS_DROP_TABLE_TAG = 3
+_DROPPED_TABLES = (b"cmap", b"GSUB", b"GPOS", b"GDEF", b"BASE", b"VORG", b"vmtx", b"vhea", b"name", b"post")
+
+
+@functools.cache
+def _harfbuzz():
+    """Our own cffi handles on HarfBuzz and its subsetter (WeasyPrint's declare no blob or face creation)."""
+    import cffi
+
+    ffi = cffi.FFI()
+    ffi.cdef(
+        """
+        typedef struct hb_blob_t hb_blob_t;
+        typedef struct hb_face_t hb_face_t;
+        typedef struct hb_set_t hb_set_t;
+        typedef struct hb_subset_input_t hb_subset_input_t;
+        typedef uint32_t hb_tag_t;
+        typedef uint32_t hb_codepoint_t;
+        hb_blob_t * hb_blob_create (const char *data, unsigned int length, int mode, void *user_data, void *destroy);
+        void hb_blob_destroy (hb_blob_t *blob);
+        const char * hb_blob_get_data (hb_blob_t *blob, unsigned int *length);
+        hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);
+        void hb_face_destroy (hb_face_t *face);
+        unsigned int hb_face_get_glyph_count (const hb_face_t *face);
+        hb_blob_t * hb_face_reference_table (const hb_face_t *face, hb_tag_t tag);
+        hb_tag_t hb_tag_from_string (const char *str, int len);
+        void hb_set_add_sorted_array (hb_set_t *set, const hb_codepoint_t *sorted_codepoints, unsigned int num);
+        hb_subset_input_t * hb_subset_input_create_or_fail (void);
+        void hb_subset_input_destroy (hb_subset_input_t *input);
+        hb_set_t * hb_subset_input_glyph_set (hb_subset_input_t *input);
+        hb_set_t * hb_subset_input_set (hb_subset_input_t *input, int set_type);
+        void hb_set_add (hb_set_t *set, hb_codepoint_t codepoint);
+        void hb_subset_input_set_flags (hb_subset_input_t *input, unsigned value);
+        hb_face_t * hb_subset_or_fail (hb_face_t *source, const hb_subset_input_t *input);
+        """
+    )
+    try:
+        return ffi, ffi.dlopen("libharfbuzz.so.0"), ffi.dlopen("libharfbuzz-subset.so.0")
+    except OSError:
+        return None
+
+
+def _cmap_hidden(otf: bytes) -> bytes:
+    """``otf`` with its cmap table renamed ``cmaq`` (the table directory stays sorted).
+
+    HarfBuzz adds to the glyphs asked for those of their variation sequences in cmap format 14
+    (U+3002 with U+FE01 …) even when cmap is dropped; without a cmap it keeps exactly those asked
+    for, so the subset's glyph order can be checked against them.
+    """
+    count = int.from_bytes(otf[4:6], "big")
+    for record in range(12, 12 + 16 * count, 16):
+        if otf[record : record + 4] == b"cmap":
+            return otf[:record] + b"cmaq" + otf[record + 4 :]
+    return otf
+
+
+def cff_subset(otf: bytes, glyphs: set[int]) -> tuple[bytes, int] | None:
+    """The CFF table of ``otf`` (an OpenType-CFF font) subset to ``glyphs`` without keeping glyph
+    numbers, and the glyph count of ``otf``; None without HarfBuzz or when subsetting fails."""
+    libraries = _harfbuzz()
+    if libraries is None:
+        return None
+    ffi, hb, hb_subset = libraries
+    otf = _cmap_hidden(otf)
+    buffer = ffi.from_buffer(otf)  # kept alive until the face is gone
+    blob = hb.hb_blob_create(buffer, len(otf), _HB_MEMORY_MODE_READONLY, ffi.NULL, ffi.NULL)
+    face = hb.hb_face_create(blob, 0)
+    subset_input = hb_subset.hb_subset_input_create_or_fail()
+    subset = table = ffi.NULL
+    try:
+        if subset_input == ffi.NULL:
+            return None
+        kept = sorted({0, *glyphs})
+        hb.hb_set_add_sorted_array(
+            hb_subset.hb_subset_input_glyph_set(subset_input), ffi.new("hb_codepoint_t[]", kept), len(kept)
+        )
+        dropped = hb_subset.hb_subset_input_set(subset_input, _HB_SUBSET_SETS_DROP_TABLE_TAG)
+        for tag in _DROPPED_TABLES:
+            hb.hb_set_add(dropped, hb.hb_tag_from_string(tag, 4))
+        hb_subset.hb_subset_input_set_flags(subset_input, _HB_SUBSET_FLAGS_NO_HINTING | _HB_SUBSET_FLAGS_DESUBROUTINIZE)
+        subset = hb_subset.hb_subset_or_fail(face, subset_input)
+        if subset == ffi.NULL:
+            return None
+        table = hb.hb_face_reference_table(subset, hb.hb_tag_from_string(b"CFF ", 4))
+        length = ffi.new("unsigned int *")
+        data = hb.hb_blob_get_data(table, length)
+        if not length[0]:
+            return None
+        return ffi.buffer(data, length[0])[:], hb.hb_face_get_glyph_count(face)
+    finally:
+        if table != ffi.NULL:
+            hb.hb_blob_destroy(table)
+        if subset != ffi.NULL:
+            hb.hb_face_destroy(subset)
+        if subset_input != ffi.NULL:
+            hb_subset.hb_subset_input_destroy(subset_input)
+        hb.hb_face_destroy(face)
+        hb.hb_blob_destroy(blob)
+
+
+def cff_cids(cff: bytes) -> list[int] | None:
+    """The CID of each glyph of a CID-keyed CFF font, in glyph order; None if it is not CID-keyed."""
+    from fontTools.cffLib import CFFFontSet
+
+    font_set = CFFFontSet()
+    font_set.decompile(io.BytesIO(cff), None)
+    top = font_set[font_set.fontNames[0]]
+    if not hasattr(top, "ROS"):
+        return None
+    return [0 if name == ".notdef" else int(name[3:]) for name in top.charset]
+
+
+def _reference_number(reference) -> int:
+    return int(bytes(reference).split()[0])
+
+
+def _widths_glyphs(widths) -> set[int]:
+    """The glyph numbers of a CIDFont /W array (WeasyPrint writes ``first [w w …]`` runs): those drawn."""
+    glyphs: set[int] = set()
+    for first, run in zip(widths[::2], widths[1::2], strict=True):
+        glyphs.update(range(int(first), int(first) + len(run)))
+    return glyphs
+
+
+def pdf_fonts_compact(_document, pdf) -> None:
+    """WeasyPrint finisher: embed each CID-keyed CFF font (Noto CJK) as a bare CFF of its used glyphs.
+
+    Content streams, widths and ToUnicode maps stay as they are: the glyph numbers drawn are the
+    fonts' CIDs, and a CIDFontType0C program is read by CID. See the note above ``_harfbuzz``.
+    """
+    import pydyf
+
+    objects = pdf.objects
+    # font file object number → (the CIDFont dictionaries using it, the glyphs they draw)
+    users: dict[int, tuple[list, set[int]]] = {}
+    for obj in objects:
+        if not isinstance(obj, pydyf.Dictionary) or obj.get("Subtype") != "/CIDFontType0" or "W" not in obj:
+            continue
+        descriptor = objects[_reference_number(obj["FontDescriptor"])]
+        if "FontFile3" not in descriptor:
+            continue
+        fonts, glyphs = users.setdefault(_reference_number(descriptor["FontFile3"]), ([], set()))
+        fonts.append(obj)
+        glyphs |= _widths_glyphs(obj["W"])
+    for number, (fonts, glyphs) in users.items():
+        stream = objects[number]
+        if stream.extra.get("Subtype") != "/OpenType" or len(stream.stream) != 1:
+            continue
+        otf = bytes(stream.stream[0])
+        if otf[:4] != b"OTTO":
+            continue
+        subset = cff_subset(otf, glyphs)
+        if subset is None:
+            continue
+        cff, glyph_count = subset
+        # Draw by CID only where CID = the glyph number drawn, for every glyph the font has.
+        if cff_cids(cff) != sorted({0, *(glyph for glyph in glyphs if glyph < glyph_count)}):
+            continue
+        stream.stream = [cff]
+        stream.extra = pydyf.Dictionary({"Subtype": "/CIDFontType0C"})
+        for font in fonts:
+            font.pop("CIDToGIDMap", None)  # a CIDFontType2 entry only; a CFF CIDFont maps by CID

@@ -39,7 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from .content import CertificateContent
-from .fonts import font_stack_css, guess_language
+from .fonts import font_stack_css, guess_language, pdf_fonts_compact
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs each step of each render at INFO: thousands of lines per cohort, and time.
@@ -404,6 +404,7 @@ def _write_pdf(html: str, *, kind: str, page: tuple[str, str], attachments=(), i
                 pdf_identifier=identifier.encode() or None,
                 attachments=_attachments(attachments, state.url_fetcher),
                 cache=state.image_cache,
+                finisher=pdf_fonts_compact,
             )
         finally:
             state.image_cache_forget_since(before)

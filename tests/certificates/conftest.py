@@ -204,14 +204,37 @@ def text_normalised(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFC", text) if unicodedata.category(ch) != "Cf")
 
 
-def _embedded_font(font):
+@dataclass
+class EmbeddedFont:
+    """An embedded font program as fontTools reads it: glyph names in glyph order, and drawable glyphs."""
+
+    glyph_order: list[str]
+    glyph_set: object  # name → glyph with .draw(pen); supports ``in``
+    cid_keyed: bool  # a CID-keyed CFF: a glyph drawn as code N is the glyph whose CID is N ("cidNNNNN")
+    bare_cff: bool  # FontFile3 /CIDFontType0C (no OpenType wrapper)
+
+
+def pdf_embedded_font(font):
+    """The CIDFont of a Type 0 font and its embedded program: TrueType (FontFile2), OpenType or a
+    bare CFF (FontFile3 /OpenType or /CIDFontType0C), or None when the font is not embedded."""
+    from fontTools.cffLib import CFFFontSet
     from fontTools.ttLib import TTFont
 
     descendant = font["/DescendantFonts"][0].get_object()
     descriptor = descendant["/FontDescriptor"].get_object()
     for key in ("/FontFile2", "/FontFile3", "/FontFile"):
-        if key in descriptor:
-            return descendant, TTFont(io.BytesIO(descriptor[key].get_object().get_data()))
+        if key not in descriptor:
+            continue
+        stream = descriptor[key].get_object()
+        data = stream.get_data()
+        if stream.get("/Subtype") == "/CIDFontType0C":
+            cff = CFFFontSet()
+            cff.decompile(io.BytesIO(data), None)
+            top = cff[cff.fontNames[0]]
+            return descendant, EmbeddedFont(list(top.charset), top.CharStrings, hasattr(top, "ROS"), True)
+        embedded = TTFont(io.BytesIO(data))
+        cid_keyed = "CFF " in embedded and hasattr(embedded["CFF "].cff[0], "ROS")
+        return descendant, EmbeddedFont(embedded.getGlyphOrder(), embedded.getGlyphSet(), cid_keyed, False)
     return descendant, None
 
 
@@ -225,16 +248,14 @@ def pdf_glyph_problems(pdf: bytes) -> list[str]:
     opened = {}
     problems = []
     for font in fonts:
-        descendant, embedded = _embedded_font(font)
+        descendant, embedded = pdf_embedded_font(font)
         opened[str(font["/BaseFont"])] = (descendant, embedded)
     for run in runs:
         descendant, embedded = opened[run.font]
         if embedded is None:
             problems.append(f"{run.font}: font not embedded")
             continue
-        order = embedded.getGlyphOrder()
-        glyph_set = embedded.getGlyphSet()
-        cid_keyed = "CFF " in embedded and hasattr(embedded["CFF "].cff[0], "ROS")
+        order, glyph_set, cid_keyed = embedded.glyph_order, embedded.glyph_set, embedded.cid_keyed
         for glyph in run.glyphs:
             label = f"{run.font} glyph {glyph.code} ({glyph.text!r})"
             if glyph.code == 0:
@@ -246,7 +267,7 @@ def pdf_glyph_problems(pdf: bytes) -> list[str]:
                 continue
             if glyph.text and not glyph.text.strip():
                 continue  # a space draws nothing, rightly
-            pen = BoundsPen(glyph_set)
+            pen = BoundsPen(None if embedded.bare_cff else glyph_set)
             glyph_set[name].draw(pen)
             # A letter drawn as nothing is missing. A combining mark may rightly have an empty
             # glyph when a neighbour draws it (Noto Serif Devanagari draws ि + ं as one

@@ -11,13 +11,14 @@ order, NFC, format characters such as ZWNJ dropped.
 import dataclasses
 
 import pytest
+from fontTools.pens.basePen import NullPen
 
 from certificates.content import content_sample
 from certificates.fonts import text_unsupported
 from certificates.models import CertificateTemplate
 from certificates.rendering import certificate_pdf
 
-from .conftest import pdf_glyph_problems, pdf_runs, pdf_text, text_normalised
+from .conftest import pdf_embedded_font, pdf_glyph_problems, pdf_runs, pdf_text, text_normalised
 
 # (language of the wording, holder's name, wording without placeholders)
 SCRIPTS = {
@@ -60,6 +61,42 @@ def test_scripts_name_and_wording_extract_from_the_pdf_with_no_missing_glyph(scr
     assert "Latin Name" in lines
     assert pdf_glyph_problems(pdf) == []
     assert not [message for message in weasyprint_warnings if "notdef" in message or "font" in message.lower()]
+    assert len(pdf) < 100 * 1024  # the goal of issue 5, for every script (about 18-24 KB measured)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("script", ["chinese", "japanese", "korean"])
+def test_scripts_cjk_fonts_are_embedded_as_cff_of_only_the_glyphs_drawn(script):
+    """WeasyPrint keeps glyph numbers when it subsets, which left the Noto CJK fonts with an empty
+    entry for every glyph below the highest one drawn (70-260 KB a certificate). They are embedded
+    as bare CID-keyed CFF (FontFile3 /CIDFontType0C) holding only the glyphs drawn, each under its
+    CID (= the glyph number drawn), with the widths the PDF declares (PDF/A wants them equal)."""
+    language, name, wording = SCRIPTS[script]
+    content = dataclasses.replace(content_sample(), holder_name=name, holder_name_latin="Latin Name")
+    pdf = certificate_pdf(_template(language, wording), content)
+    assert len(pdf) < 40 * 1024
+
+    runs, fonts = pdf_runs(pdf)
+    cjk = [font for font in fonts if "CJK" in str(font["/BaseFont"])]
+    assert len(cjk) == 2  # regular (wording) and bold (the holder's name)
+    for font in cjk:
+        descendant, embedded = pdf_embedded_font(font)
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert descriptor["/FontFile3"].get_object()["/Subtype"] == "/CIDFontType0C"
+        assert descendant["/Subtype"] == "/CIDFontType0" and "/CIDToGIDMap" not in descendant
+        drawn = {glyph.code for run in runs if run.font == str(font["/BaseFont"]) for glyph in run.glyphs}
+        assert embedded.glyph_order == [".notdef", *(f"cid{code:05d}" for code in sorted(drawn))]
+        widths = descendant["/W"]
+        declared = {
+            first + offset: width
+            for first, run in zip(widths[::2], widths[1::2], strict=True)
+            for offset, width in enumerate(run)
+        }
+        assert declared.keys() == drawn
+        for code in drawn:  # the CJK faces have 1000 units to the em
+            charstring = embedded.glyph_set[f"cid{code:05d}"]
+            charstring.draw(NullPen())  # a CFF glyph's width is known once its charstring has run
+            assert charstring.width == pytest.approx(declared[code], abs=1)
 
 
 @pytest.mark.django_db
