@@ -75,8 +75,12 @@ def certificate_for_holder(*, user, code: str) -> Certificate | None:
 
 
 def certificate_for_verification(*, code: str) -> Certificate | None:
-    """A certificate anyone may check: issued, revoked or replaced (never one still being made)."""
-    return Certificate.objects.filter(code=code, status__in=PUBLIC_STATUSES).first()
+    """A certificate anyone may check: issued, revoked or replaced, once it was issued.
+
+    One revoked before it was ever issued (while waiting for a name or the renderer)
+    printed nothing anyone could hold: it answers as unknown.
+    """
+    return Certificate.objects.filter(code=code, status__in=PUBLIC_STATUSES, issued_at__isnull=False).first()
 
 
 def certificate_list_visible_to(*, user) -> QuerySet:

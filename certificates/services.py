@@ -407,6 +407,9 @@ def certificate_reissue(*, certificate_id: int, actor) -> Certificate:
         raise CertificateRefused(_("There is no such certificate."))
     if old.status == CertificateStatus.REPLACED:
         raise CertificateRefused(_("This certificate was already replaced; reissue its replacement instead."))
+    if old.status == CertificateStatus.REVOKED:
+        # A revocation is final: replacing it would make the public check say "replaced" and hide it.
+        raise CertificateRefused(_("A revoked certificate cannot be reissued: its revocation stays on record."))
     if old.status in (CertificateStatus.PENDING, CertificateStatus.AWAITING_NAME):
         raise CertificateRefused(_("This certificate is not issued yet; there is nothing to replace."))
     old.status = CertificateStatus.REPLACED

@@ -29,6 +29,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
+from lms.core.spreadsheets import spreadsheet_text
+
 from ..models import Attempt, AttemptQuestion, Question, QuestionType
 from ..services import AttemptRefused, essay_grade, question_regrade
 from ..staff import (
@@ -44,16 +46,6 @@ from ..staff import (
 )
 
 NAMESPACE = "assessments_staff"
-# Spreadsheet programs run a cell that starts with one of these as a formula (OWASP "CSV
-# injection"). The same rule as the enrolment export (courses/wagtail_admin/enrolments.py),
-# which courses.api does not export, so it is restated here.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_text(value) -> str:
-    """A cell's text that a spreadsheet shows as text: a leading apostrophe before a formula character."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _url(name, *args, query=None) -> str:

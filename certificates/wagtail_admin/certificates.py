@@ -47,6 +47,7 @@ from anyascii import anyascii
 
 from courses.api import Cohort, CoursePage, EnrolmentStatus
 from lms.accounts.api import Role, user_has_role
+from lms.core.spreadsheets import spreadsheet_text
 
 from ..codes import code_normalize
 from ..models import Certificate, CertificateStatus
@@ -55,19 +56,8 @@ from ..services import CertificateRefused, certificate_reissue, certificate_revo
 
 ICON = "doc-full"
 NAMESPACE = "certificates_admin"
-# Spreadsheet programs run a cell that starts with one of these as a formula (OWASP "CSV
-# injection"). The rule of the enrolment export (courses/wagtail_admin/enrolments.py) and the
-# gradebooks (assessments/wagtail_admin/views.py, ``spreadsheet_text``); neither app's api.py
-# exports it, so it is restated here, like the gradebooks restate it.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Each file is read and written in pieces of this size: a cohort's ZIP never sits in memory.
 ZIP_CHUNK = 64 * 1024
-
-
-def spreadsheet_text(value) -> str:
-    """A cell's text that a spreadsheet shows as text: a leading apostrophe before a formula character."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _url(name, *args, query=None) -> str:

@@ -41,6 +41,8 @@ from wagtail.permissions import register_permission_policy
 
 import django_filters
 
+from lms.core.spreadsheets import spreadsheet_text
+
 from ..models import Cohort, CoursePage, Enrolment, EnrolmentStatus
 from ..selectors.learning import enrolment_list_visible_to
 from ..selectors.staff import (
@@ -66,9 +68,6 @@ from ..services.enrolment import (
 )
 
 ICON = "clipboard-list"
-# Spreadsheet programs run a cell that starts with one of these as a formula
-# (OWASP "CSV injection"); a leading apostrophe makes it text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _is_id(value: str) -> bool:
@@ -348,9 +347,9 @@ class EnrolmentIndexView(IndexView):
                 return timezone.make_naive(value).replace(second=0, microsecond=0)
             return value.strftime("%Y-%m-%d %H:%M")
         value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV and isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        if export_format == self.FORMAT_CSV and isinstance(value, str):
             # XLSX needs nothing: Wagtail writes such cells as text, never as formulas.
-            value = "'" + value
+            value = spreadsheet_text(value)
         return value
 
 

@@ -164,6 +164,14 @@ def test_a_reissue_makes_a_new_code_and_the_old_one_shows_replaced(student, comp
     assert new.holder_name == "Amina B. Diallo"
     with pytest.raises(CertificateRefused):
         certificate_reissue(certificate_id=old.pk, actor=manager)
+    # A revoked certificate stays revoked: no reissue hides it.
+    from certificates.services import certificate_revoke
+
+    certificate_render(certificate_id=new.pk)
+    certificate_revoke(certificate_id=new.pk, actor=manager, reason="Fraud.")
+    with pytest.raises(CertificateRefused, match="revoked"):
+        certificate_reissue(certificate_id=new.pk, actor=manager)
+    assert Certificate.objects.get(pk=new.pk).status == CertificateStatus.REVOKED
     assert ModelLogEntry.objects.filter(object_id=str(new.pk), action="certificates.reissue", user=manager).exists()
 
 

@@ -13,6 +13,7 @@ import pytest
 from certificates.codes import code_generate
 from certificates.models import Certificate, CertificateStatus
 from certificates.services import (
+    CertificateRefused,
     certificate_content,
     certificate_for_enrolment_create,
     certificate_reissue,
@@ -270,10 +271,10 @@ def test_a_certificate_revoked_before_it_was_issued_is_unknown(unissued, manager
     assert _json(unissued.code).status_code == 404
 
 
-def test_a_revocation_shows_even_if_the_certificate_was_later_replaced(certificate, manager):
-    # What certificate_reissue allows today (the admin refuses it): the revocation must still show.
+def test_a_revocation_cannot_be_hidden_by_a_reissue(certificate, manager):
     certificate_revoke(certificate_id=certificate.pk, actor=manager, reason="Plagiarised final essay.")
-    certificate_reissue(certificate_id=certificate.pk, actor=manager)
+    with pytest.raises(CertificateRefused):
+        certificate_reissue(certificate_id=certificate.pk, actor=manager)
     data = _json(certificate.code).json()
     assert data["status"] == "revoked" and data["revocation_reason"] == "Plagiarised final essay."
     assert "Revoked on" in _page(certificate.code).content.decode()

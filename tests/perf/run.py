@@ -199,6 +199,10 @@ def bench_environment(media_root: Path) -> dict:
         SECURE_HSTS_SECONDS="0",
         STAFF_REQUIRE_2FA="False",
         MEDIA_ROOT=str(media_root),
+        PRIVATE_MEDIA_ROOT=str(media_root.parent / "private-media"),
+        # One throw-away signing key for every process of the bench, made by the first that needs it.
+        CERTIFICATE_SIGNING_KEY_FILE=str(media_root.parent / "certificate-key.pem"),
+        CERTIFICATE_SIGNING_KEY_CREATE_MISSING="True",
         BASE_URL=f"http://{HOST}",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
