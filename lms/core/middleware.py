@@ -12,6 +12,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if not report_only and request.path_info.startswith("/admin/"):
             parts.update = {**(parts.update or {}), **settings.LMS_ADMIN_CSP_UPDATE}
+            # Wagtail's preview panel frames the preview (an /admin/ URL) in the edit screen:
+            # admin screens may frame, and be framed by, our own origin only.
+            parts.replace = {**(parts.replace or {}), **settings.LMS_ADMIN_CSP_REPLACE}
         return parts
 
 

@@ -328,6 +328,11 @@ CONTENT_SECURITY_POLICY = {
 }
 # The Wagtail admin still relies on inline styles and a few inline scripts.
 LMS_ADMIN_CSP_UPDATE = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
+# Its preview panel shows the page or snippet being edited in a frame of the same origin.
+LMS_ADMIN_CSP_REPLACE = {
+    "frame-src": [SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    "frame-ancestors": [SELF],
+}
 
 # Pages rendered for anonymous visitors are cached until content changes.
 LMS_PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=60 * 60)

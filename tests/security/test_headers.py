@@ -66,3 +66,17 @@ def test_production_settings_secure_cookies_and_hsts(monkeypatch):
     assert production.SECURE_SSL_REDIRECT is True
     assert production.DEBUG is False
     assert production.LMS_DEMO_USERS is False
+
+
+def test_the_admin_preview_panel_may_frame_our_own_preview_and_nothing_else(client, admin_user, course):
+    """Wagtail shows a page's preview in a frame of its edit screen: same origin only, public pages never framed."""
+    client.force_login(admin_user)
+    edit = client.get(f"/admin/pages/{course.pk}/edit/")
+    assert edit.status_code == 200
+    policy = edit["Content-Security-Policy"]
+    assert "frame-src 'self'" in policy and "frame-ancestors 'self'" in policy
+    preview = client.get(f"/admin/pages/{course.pk}/edit/preview/")
+    assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    public = client.get(course.url)
+    assert "frame-ancestors 'none'" in public["Content-Security-Policy"] and public["X-Frame-Options"] == "DENY"
