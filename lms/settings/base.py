@@ -347,6 +347,9 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # WeasyPrint logs every step of every PDF at INFO; its warnings (a missing font, an image) still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
