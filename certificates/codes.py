@@ -18,25 +18,24 @@ GROUP = 4
 LENGTH = RANDOM_SYMBOLS + 1
 
 
-def _check_symbol(symbols: str) -> str:
-    """Luhn mod 32: the symbol that makes the whole string's Luhn sum divisible by 32."""
+def _luhn_sum(symbols: str, *, doubled_first: bool) -> int:
+    """Luhn mod 32 over the symbols from the right; the rightmost is doubled when ``doubled_first``."""
     total = 0
-    factor = 2
+    factor = 2 if doubled_first else 1
     for symbol in reversed(symbols):
         addend = factor * _VALUE[symbol]
         total += addend // 32 + addend % 32
-        factor = 1 if factor == 2 else 2
-    return ALPHABET[(32 - total % 32) % 32]
+        factor = 3 - factor
+    return total % 32
+
+
+def _check_symbol(symbols: str) -> str:
+    """The symbol that makes the whole string's Luhn sum divisible by 32 (it takes the undoubled place)."""
+    return ALPHABET[(32 - _luhn_sum(symbols, doubled_first=True)) % 32]
 
 
 def _is_valid(symbols: str) -> bool:
-    total = 0
-    factor = 1
-    for symbol in reversed(symbols):
-        addend = factor * _VALUE[symbol]
-        total += addend // 32 + addend % 32
-        factor = 1 if factor == 2 else 2
-    return total % 32 == 0
+    return _luhn_sum(symbols, doubled_first=False) == 0
 
 
 def code_format(symbols: str) -> str:
