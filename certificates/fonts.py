@@ -349,3 +349,38 @@ def pdf_fonts_compact(_document, pdf) -> None:
         stream.extra = pydyf.Dictionary({"Subtype": "/CIDFontType0C"})
         for font in fonts:
             font.pop("CIDToGIDMap", None)  # a CIDFontType2 entry only; a CFF CIDFont maps by CID
+
+
+# WeasyPrint's subsetting, without a C parser run per certificate ----------------------------------
+
+
+class _UnsizedArrays:
+    """WeasyPrint's cffi ``FFI``, except that ``new("hb_codepoint_t[N]", values)`` asks for
+    ``"hb_codepoint_t[]"``: the same array (as long as ``values``), but one C type for every N.
+
+    WeasyPrint 70 subsets each font with ``ffi.new(f"hb_codepoint_t[{len(glyphs)}]", …)``; cffi
+    parses each new type string with pycparser, about 20 ms (it declares every type of
+    WeasyPrint's cdef again), and only caches it per string. The length is the number of glyphs
+    used or the highest glyph number plus one, so it changes with nearly every name and code:
+    that was 2-7 ms a certificate averaged over the first few hundred, all in one C parser.
+    """
+
+    def __init__(self, ffi):
+        self._ffi = ffi
+
+    def __getattr__(self, name):
+        return getattr(self._ffi, name)
+
+    def new(self, cdecl, init=None):
+        size = cdecl[15:-1] if cdecl.startswith("hb_codepoint_t[") else ""
+        if init is not None and size.isdigit() and int(size) == len(init):
+            cdecl = "hb_codepoint_t[]"
+        return self._ffi.new(cdecl, init)
+
+
+def weasyprint_subsetting_patch() -> None:
+    """Give WeasyPrint's font subsetting ``_UnsizedArrays`` (once per process; idempotent)."""
+    from weasyprint.pdf import fonts as weasyprint_fonts
+
+    if not isinstance(weasyprint_fonts.ffi, _UnsizedArrays):
+        weasyprint_fonts.ffi = _UnsizedArrays(weasyprint_fonts.ffi)

@@ -6,8 +6,11 @@ page set-up), the ``FontConfiguration`` is shared, template images are read from
 storage once and decoded once (WeasyPrint's image ``cache``), and fonts are
 subset by HarfBuzz (``libharfbuzz-subset``; without it WeasyPrint falls back to
 fontTools, about ten times slower, and says so in a warning the tests turn into
-a failure). The QR code is an inline SVG path, so it stays sharp at any zoom and
-costs a few hundred bytes.
+a failure; its per-size C array types are made once, ``fonts.weasyprint_subsetting_patch``).
+CID-keyed CFF fonts (Noto CJK) are embedded as bare CFF of the glyphs drawn
+(``fonts.pdf_fonts_compact``, WeasyPrint's finisher). The QR code is a PNG of one
+pixel per module drawn without interpolation, with a fixed mask pattern, so it stays
+sharp at any zoom and costs a few hundred bytes.
 
 Nothing here knows about Celery, the database or the request: callers pass a
 template (or None for the built-in look) and a ``CertificateContent``. Images
@@ -39,7 +42,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from .content import CertificateContent
-from .fonts import font_stack_css, guess_language, pdf_fonts_compact
+from .fonts import font_stack_css, guess_language, pdf_fonts_compact, weasyprint_subsetting_patch
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs each step of each render at INFO: thousands of lines per cohort, and time.
@@ -54,6 +57,8 @@ RENDITION_LOGO = "max-600x300"
 RENDITION_SIGNATURE = "max-500x200"
 RENDITION_BACKGROUND = "max-2000x2000|format-jpeg|jpegquality-60"
 PAGE_SIZES_MM = {"A4": (210, 297), "letter": (215.9, 279.4)}
+# The QR code's mask pattern (0-7), fixed: see qr_png_data_url.
+QR_MASK_PATTERN = 0
 # Per-process caches are bounded so a worker rendering many templates does not grow without end.
 _IMAGE_CACHE_MAX = 64
 
@@ -71,6 +76,7 @@ class _Renderer:
     def __init__(self):
         from weasyprint.text.fonts import FontConfiguration
 
+        weasyprint_subsetting_patch()
         self.pid = os.getpid()
         self.font_config = FontConfiguration()
         self.lock = threading.Lock()
@@ -272,13 +278,18 @@ def qr_png_data_url(url: str) -> str:
     SVG path was measured too: WeasyPrint's SVG path parser made it 30 ms a
     certificate, against under 5 ms for this 300-byte PNG. Error correction M (15%)
     survives a crease or a stamp; the quiet zone is the white frame around it.
+
+    The mask pattern is fixed (``QR_MASK_PATTERN``): the qrcode package otherwise builds
+    the symbol with each of the eight masks and scores them, about 8 ms a certificate, five
+    times the rest. Any mask is valid (the symbol's format bits name it, and every reader
+    reads them); scoring only avoids patterns that could be a little harder to scan.
     """
     import io
 
     import qrcode
     from PIL import Image
 
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK_PATTERN)
     code.add_data(url)
     code.make(fit=True)
     matrix = code.get_matrix()

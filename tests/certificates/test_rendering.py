@@ -146,14 +146,16 @@ def test_rendering_page_size_and_orientation_in_the_mediabox(page_size, orientat
 
 def test_rendering_qr_code_draws_the_verify_url():
     """No QR decoder is installed; instead the image in the PDF must be, module for module, the QR
-    code that the qrcode package makes for the verify URL (and only for it)."""
+    code that the qrcode package makes for the verify URL (and only for it), with the fixed mask."""
     import qrcode
+
+    from certificates.rendering import QR_MASK_PATTERN
 
     content = content_sample()
     reader = pdf_reader(certificate_pdf(None, content))
 
     def matrix(url):
-        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK_PATTERN)
         code.add_data(url)
         code.make(fit=True)
         return code.get_matrix()

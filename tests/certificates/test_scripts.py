@@ -136,3 +136,18 @@ def test_scripts_harfbuzz_subset_library_is_loaded():
     from weasyprint.text.ffi import harfbuzz_subset
 
     assert harfbuzz_subset is not None, "install libharfbuzz-subset0 (scripts/install-system-packages.sh)"
+
+
+def test_scripts_weasyprint_subsetting_asks_cffi_for_one_array_type_whatever_the_glyph_count():
+    """cffi parses every new C type string (milliseconds each); WeasyPrint names one per glyph count."""
+    from weasyprint.pdf import fonts as weasyprint_fonts
+
+    from certificates.fonts import weasyprint_subsetting_patch
+
+    weasyprint_subsetting_patch()
+    weasyprint_subsetting_patch()  # idempotent
+    ffi = weasyprint_fonts.ffi
+    array = ffi.new("hb_codepoint_t[3]", (7, 8, 9))
+    assert list(array) == [7, 8, 9] and ffi.sizeof(array) == 3 * ffi.sizeof("hb_codepoint_t")
+    assert ffi.typeof(array) is ffi.typeof(ffi.new("hb_codepoint_t[5]", tuple(range(5))))  # one type, parsed once
+    assert ffi.NULL == ffi._ffi.NULL  # everything else is WeasyPrint's own FFI
