@@ -42,7 +42,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from .content import CertificateContent
-from .fonts import font_stack_css, guess_language, pdf_fonts_compact, weasyprint_subsetting_patch
+from .fonts import cid_fonts_compact, font_stack_css, guess_language, pdf_fonts_compact, weasyprint_subsetting_patch
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs each step of each render at INFO: thousands of lines per cohort, and time.
@@ -407,16 +407,17 @@ def _write_pdf(html: str, *, kind: str, page: tuple[str, str], attachments=(), i
         before = set(state.image_cache)
         document = HTML(string=html, url_fetcher=state.url_fetcher, base_url=_IMAGE_SCHEME)
         try:
-            return document.write_pdf(
-                stylesheets=state.css(kind, page),
-                font_config=state.font_config,
-                pdf_variant=PDF_VARIANT,
-                pdf_tags=True,
-                pdf_identifier=identifier.encode() or None,
-                attachments=_attachments(attachments, state.url_fetcher),
-                cache=state.image_cache,
-                finisher=pdf_fonts_compact,
-            )
+            with cid_fonts_compact():  # CJK fonts subset once, embedded by pdf_fonts_compact
+                return document.write_pdf(
+                    stylesheets=state.css(kind, page),
+                    font_config=state.font_config,
+                    pdf_variant=PDF_VARIANT,
+                    pdf_tags=True,
+                    pdf_identifier=identifier.encode() or None,
+                    attachments=_attachments(attachments, state.url_fetcher),
+                    cache=state.image_cache,
+                    finisher=pdf_fonts_compact,
+                )
         finally:
             state.image_cache_forget_since(before)
 

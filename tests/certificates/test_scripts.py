@@ -151,3 +151,20 @@ def test_scripts_weasyprint_subsetting_asks_cffi_for_one_array_type_whatever_the
     assert list(array) == [7, 8, 9] and ffi.sizeof(array) == 3 * ffi.sizeof("hb_codepoint_t")
     assert ffi.typeof(array) is ffi.typeof(ffi.new("hb_codepoint_t[5]", tuple(range(5))))  # one type, parsed once
     assert ffi.NULL == ffi._ffi.NULL  # everything else is WeasyPrint's own FFI
+
+
+def test_scripts_weasyprint_used_directly_in_the_same_process_subsets_cjk_as_it_always_does():
+    """The one-pass CJK subsetting is only for our renders (their finisher embeds it as bare CFF);
+    any other WeasyPrint call in the process keeps WeasyPrint's own glyph-number-keeping subset."""
+    from weasyprint import HTML
+
+    from certificates.fonts import weasyprint_subsetting_patch
+
+    weasyprint_subsetting_patch()
+    pdf = HTML(string='<p lang="ko" style="font-family: \'Noto Serif CJK KR\'">김민준</p>').write_pdf()
+    _runs, fonts = pdf_runs(pdf)
+    (font,) = fonts
+    descendant, embedded = pdf_embedded_font(font)
+    assert descendant["/FontDescriptor"].get_object()["/FontFile3"].get_object()["/Subtype"] == "/OpenType"
+    assert len(embedded.glyph_order) > 1000  # every glyph number up to the highest drawn kept
+    assert pdf_glyph_problems(pdf) == []
