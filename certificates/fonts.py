@@ -176,15 +176,19 @@ def text_unsupported(text: str) -> set[str]:
 # its content streams draw glyphs by their number in the original font. For a TrueType font that
 # costs little; for the CFF-based Noto CJK fonts it leaves a CharStrings INDEX with an entry for
 # every glyph below the highest one used: 2 bytes of offset plus an empty charstring each, some
-# 55,000-63,000 entries whose increasing offsets deflate badly, 40-140 KB per face in the PDF
-# (hmtx and vmtx of the same length deflate to a few hundred bytes; subroutines are already gone).
+# 26,000-63,000 entries whose increasing offsets deflate badly, 40-140 KB per face in the PDF
+# (hmtx and vmtx of the same length deflate to a few hundred bytes; subroutines are already gone),
+# and HarfBuzz took about 60 ms a face walking them twice.
 #
 # The Noto CJK fonts are CID-keyed and their CIDs are their glyph numbers. A CIDFontType0 font
 # program embedded as bare CFF (FontFile3 /CIDFontType0C) selects glyphs by CID through the CFF
 # charset, not by position, so the same content streams draw from a real subset of only the used
-# glyphs: HarfBuzz keeps each glyph's CID when it subsets without RETAIN_GIDS. ``pdf_fonts_compact``
-# is the WeasyPrint finisher that does this, and checks it: a font whose subset would not keep
-# its CIDs equal to the glyph numbers drawn is left as WeasyPrint made it.
+# glyphs: HarfBuzz keeps each glyph's CID when it subsets without RETAIN_GIDS. Inside our renders
+# (``cid_fonts_compact``) such a face is subset once that way (``_cid_cff_subset``, patched into
+# WeasyPrint by ``weasyprint_subsetting_patch``), and ``pdf_fonts_compact``, the WeasyPrint
+# finisher, embeds its CFF table bare. Both check it: the subset's CIDs must be exactly the glyph
+# numbers drawn, in order, or the font is left as WeasyPrint makes it (correct, only big).
+# (Embedded as OpenType instead, PDFium reads the CFF by glyph position and draws nothing.)
 
 # id(OpenType file) → (the file, its CFF table) for the fonts _cid_cff_subset made in this render.
 _compacted: contextvars.ContextVar[dict | None] = contextvars.ContextVar("certificate_cff_compacted", default=None)
