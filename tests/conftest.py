@@ -20,16 +20,21 @@ VISIBILITY_TIMEOUT = 3  # seconds before Redis hands an unacknowledged task to a
 
 @pytest.fixture(autouse=True, scope="session")
 def _temporary_media_removed():
-    """lms.settings.test puts uploads in a temporary folder; remove it when the run ends."""
+    """lms.settings.test puts uploads, private files and the signing key in temporary folders; removed at the end."""
     import shutil
     import tempfile
 
     from django.conf import settings
 
     yield
-    media = str(settings.MEDIA_ROOT)
-    if media.startswith(tempfile.gettempdir()) and "lms-test-media-" in media:
-        shutil.rmtree(media, ignore_errors=True)
+    folders = (
+        (str(settings.MEDIA_ROOT), "lms-test-media-"),
+        (str(settings.PRIVATE_MEDIA_ROOT), "lms-test-private-"),
+        (os.path.dirname(str(settings.CERTIFICATE_SIGNING_KEY_FILE)), "lms-test-key-"),
+    )
+    for folder, prefix in folders:
+        if folder.startswith(tempfile.gettempdir()) and prefix in folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -204,7 +204,7 @@ def test_the_printed_score_is_the_mean_of_the_best_percent_on_each_required_asse
     assert enrolment_score(enrolment) == Decimal("80.00")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_callers_at_once_make_one_certificate(student, course):
     enrolment = EnrolmentFactory(user=student, course=course, status=EnrolmentStatus.COMPLETED)
     barrier = threading.Barrier(4)
