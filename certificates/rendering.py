@@ -137,7 +137,21 @@ def _state() -> _Renderer:
     global _renderer
     if _renderer is None or _renderer.pid != os.getpid():
         _renderer = _Renderer()
+        _pillow_strict_again()
     return _renderer
+
+
+def _pillow_strict_again() -> None:
+    """Importing WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; turn it off again.
+
+    Otherwise, once a web process has rendered a certificate or a transcript, cut-off
+    image uploads (Wagtail images) would pass as whole ones. Certificate images are
+    checked when their template is saved (rendering_checks), so nothing here needs it.
+    """
+    import weasyprint.images  # noqa: F401 - the import that sets the flag
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 def render_lock() -> threading.Lock:

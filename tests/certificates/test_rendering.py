@@ -274,7 +274,9 @@ def test_checks_unknown_placeholder_is_refused_at_save():
 
 
 def test_checks_a_corrupt_image_is_refused():
-    broken = _image("Broken", _png()[:200], "broken.png", width=600, height=300)
+    broken = _image("Broken")
+    with open(broken.file.path, "wb") as damaged:  # Wagtail itself refuses a truncated upload: damaged in storage
+        damaged.write(_png()[:200])
     template = CertificateTemplate(name="x", logo=broken)
     with pytest.raises(ValidationError) as refused:
         template.full_clean()
@@ -325,3 +327,14 @@ def test_checks_signatories_images_and_a_clean_template_passes():
         damaged.write(_png()[:300])
     TemplateSignatory.objects.create(template=template, sort_order=1, name="John Doe", title="Dean", signature=bad)
     assert "“Bad” is not a readable image" in template_problems(template)["signatories-1-signature"]
+
+
+def test_rendering_leaves_pillow_refusing_truncated_images_for_the_rest_of_the_process():
+    """WeasyPrint's import makes Pillow accept cut-off images process-wide; uploads must still be refused."""
+    from PIL import ImageFile
+
+    from certificates.content import content_sample
+    from certificates.rendering import certificate_pdf
+
+    certificate_pdf(None, content_sample())
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
