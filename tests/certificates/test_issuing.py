@@ -256,3 +256,27 @@ def test_issuing_for_a_cohort_takes_the_same_queries_for_5_or_25_students(course
             assert cohort_certificates_issue(cohort=cohort, actor=manager)["created"] == size
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_course_prints_with_its_chosen_template_else_the_default(student, course, other_course):
+    from certificates.models import CertificateTemplate, CourseCertificate
+    from certificates.selectors import template_for_course
+
+    default = CertificateTemplate.objects.get(is_default=True)
+    chosen = CertificateTemplate.objects.create(
+        name="Bilingual EN/FR",
+        second_language="fr",
+        second_title="Certificat",
+        second_wording="{holder} a suivi le cours {course}.",
+    )
+    CourseCertificate.objects.create(course=course, template=chosen)
+    assert template_for_course(course) == chosen and template_for_course(other_course) == default
+    holder_name_confirm(user=student, name="Amina Diallo", name_latin="Amina Diallo")
+    enrolment = EnrolmentFactory(user=student, course=course, status=EnrolmentStatus.COMPLETED)
+    certificate, _made = certificate_for_enrolment_create(enrolment=enrolment)
+    assert certificate.template == chosen
+    assert certificate_render(certificate_id=certificate.pk)
+    from tests.certificates.conftest import pdf_text
+
+    certificate.refresh_from_db()
+    assert "Amina Diallo a suivi le cours" in pdf_text(certificate.pdf.read())
