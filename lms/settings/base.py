@@ -234,6 +234,8 @@ CERTIFICATE_ISSUER_NAME = env("CERTIFICATE_ISSUER_NAME", default="PME Learning")
 CERTIFICATE_SIGNING_KEY_FILE = env.path(
     "CERTIFICATE_SIGNING_KEY_FILE", default=BASE_DIR / "var" / "certificate-key.pem"
 )
+# Production never makes a missing key on the fly (each process would make its own): a system check stops it.
+CERTIFICATE_SIGNING_KEY_CREATE_MISSING = env.bool("CERTIFICATE_SIGNING_KEY_CREATE_MISSING", default=False)
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
 WAGTAIL_FRONTEND_LOGIN_URL = "accounts:login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
