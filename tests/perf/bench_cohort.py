@@ -162,9 +162,13 @@ def job_check() -> dict:
     issued = [c for c in certificates if c.status == CertificateStatus.ISSUED]
     storage = issued[0].pdf.storage if issued else None
     stored = storage.listdir("certificates")[1] if storage else []
-    broken = [c.code for c in issued if hashlib.sha256(c.pdf.read()).hexdigest() != c.pdf_sha256]
+    def pdf_bytes(certificate) -> bytes:
+        with certificate.pdf.open("rb") as handle:
+            return handle.read()
+
+    broken = [c.code for c in issued if hashlib.sha256(pdf_bytes(c)).hexdigest() != c.pdf_sha256]
     sample = [c for i, c in enumerate(issued) if i % 100 == 0]
-    unverified = [c.code for c in sample if not pdf_verify(c.pdf.read()).ok]
+    unverified = [c.code for c in sample if not pdf_verify(pdf_bytes(c)).ok]
     return {
         "certificates": len(certificates),
         "issued": len(issued),
