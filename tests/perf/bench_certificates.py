@@ -18,8 +18,8 @@ of one certificate per script (Chinese, Japanese and Korean included).
 Goals (issue 5): ``certificate_pdf`` at least as fast as the plain baseline, under
 100 KB a certificate, memory flat.
 
-Part 2 (1,000 certificates end to end through two Celery workers) is added by the
-lead as ``part_2()``; ``--part all`` runs every part there is.
+The cohort of 1,000 certificates end to end through two Celery worker processes is
+``tests/perf/bench_cohort.py`` (``make bench`` runs both).
 """
 
 import argparse
