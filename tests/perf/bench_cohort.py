@@ -162,6 +162,7 @@ def job_check() -> dict:
     issued = [c for c in certificates if c.status == CertificateStatus.ISSUED]
     storage = issued[0].pdf.storage if issued else None
     stored = storage.listdir("certificates")[1] if storage else []
+
     def pdf_bytes(certificate) -> bytes:
         with certificate.pdf.open("rb") as handle:
             return handle.read()
