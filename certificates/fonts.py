@@ -99,9 +99,24 @@ def guess_language(text: str) -> str | None:
     return "zh" if has_han else None
 
 
+def pillow_strict_again() -> None:
+    """Importing WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; turn it off again.
+
+    Otherwise, once a web process has rendered a PDF or checked a template's text,
+    cut-off image uploads (Wagtail images, certificate images) would pass as whole
+    ones. Called wherever this app first imports WeasyPrint; the flag is set only by
+    that first import, so it stays off afterwards.
+    """
+    import weasyprint.images  # noqa: F401 - the import that sets the flag
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 @functools.cache
 def _family_files() -> dict[str, list[str]]:
     """Every family fontconfig knows → the font files that carry it (WeasyPrint's own fontconfig)."""
+    pillow_strict_again()
     from weasyprint.text.ffi import ffi, fontconfig
 
     config = fontconfig.FcInitLoadConfigAndFonts()
@@ -138,12 +153,6 @@ def _font_cmap(path: str, family: str) -> frozenset[int]:
 
 
 @functools.cache
-def families_missing() -> tuple[str, ...]:
-    """Families of the stack fontconfig cannot find: the set-up is incomplete."""
-    known = _family_files()
-    return tuple(family for family in all_families() if family not in known)
-
-
 @functools.cache
 def covered_code_points() -> frozenset[int]:
     """Every code point some font of the stack prints (regular faces; bold ones cover the same)."""

@@ -19,13 +19,14 @@ from .content import content_sample
 def template_preview_context(template) -> dict:
     """The preview page's context: the PDF as a data: URL, or what stops it rendering."""
     from .rendering import CertificateRenderError, certificate_pdf
-    from .rendering_checks import template_problems
 
-    problems = template_problems(template)
+    # Wagtail validates the form (CertificateTemplate.clean, the signatories' form) before it
+    # previews, so the save-time problems are shown on the edit form, not checked again here.
+    sample = content_sample()
     pdf_url = error = None
     size = 0
     try:
-        pdf = certificate_pdf(template, content_sample())
+        pdf = certificate_pdf(template, sample)
     except CertificateRenderError as failure:
         error = str(failure)
     else:
@@ -35,9 +36,8 @@ def template_preview_context(template) -> dict:
         "object": template,
         "pdf_url": pdf_url,
         "pdf_size_kb": round(size / 1024),
-        "problems": problems,
         "error": error,
-        "sample": content_sample(),
+        "sample": sample,
     }
 
 

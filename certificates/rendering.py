@@ -42,7 +42,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from .content import CertificateContent
-from .fonts import cid_fonts_compact, font_stack_css, guess_language, pdf_fonts_compact, weasyprint_subsetting_patch
+from .fonts import (
+    cid_fonts_compact,
+    font_stack_css,
+    guess_language,
+    pdf_fonts_compact,
+    pillow_strict_again,
+    weasyprint_subsetting_patch,
+)
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs each step of each render at INFO: thousands of lines per cohort, and time.
@@ -137,26 +144,8 @@ def _state() -> _Renderer:
     global _renderer
     if _renderer is None or _renderer.pid != os.getpid():
         _renderer = _Renderer()
-        _pillow_strict_again()
+        pillow_strict_again()
     return _renderer
-
-
-def _pillow_strict_again() -> None:
-    """Importing WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; turn it off again.
-
-    Otherwise, once a web process has rendered a certificate or a transcript, cut-off
-    image uploads (Wagtail images) would pass as whole ones. Certificate images are
-    checked when their template is saved (rendering_checks), so nothing here needs it.
-    """
-    import weasyprint.images  # noqa: F401 - the import that sets the flag
-    from PIL import ImageFile
-
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-
-
-def render_lock() -> threading.Lock:
-    """The lock every render in this process holds (for code that must not run during one)."""
-    return _state().lock
 
 
 @functools.cache

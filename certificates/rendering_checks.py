@@ -8,28 +8,16 @@ these checks on the template's own fields; the admin form
 which the model's ``clean()`` cannot see before the inline forms are saved.
 """
 
-import contextlib
 import unicodedata
 import warnings
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .fonts import text_unsupported
+from .fonts import pillow_strict_again, text_unsupported
 
 TEXT_FIELDS = ("title", "wording", "second_title", "second_wording")
 IMAGE_FIELDS = ("logo", "background")
-# The same limits as image uploads (lms/settings/base.py); an image may predate them.
-DEFAULT_MAX_IMAGE_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
-
-
-def _max_bytes() -> int:
-    return getattr(settings, "WAGTAILIMAGES_MAX_UPLOAD_SIZE", None) or DEFAULT_MAX_IMAGE_BYTES
-
-
-def _max_pixels() -> int:
-    return getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", None) or DEFAULT_MAX_IMAGE_PIXELS
 
 
 def _character_names(chars: set[str]) -> str:
@@ -49,23 +37,6 @@ def text_problem(text: str) -> str | None:
     ) % {"characters": _character_names(missing)}
 
 
-@contextlib.contextmanager
-def _truncated_images_refused():
-    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, so a cut-off file
-    would load without complaint; refuse it here, under the renderer's lock (the flag is global)."""
-    from PIL import ImageFile
-
-    from .rendering import render_lock
-
-    with render_lock():
-        previous = ImageFile.LOAD_TRUNCATED_IMAGES
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
-        try:
-            yield
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = previous
-
-
 def image_problem(image) -> str | None:
     """A message when ``image`` cannot go on a certificate: missing, not a raster image, corrupt, too large."""
     if image is None:
@@ -80,11 +51,11 @@ def image_problem(image) -> str | None:
         size = image.file.size
     except (OSError, ValueError):
         return _("The file of “%(title)s” is missing from storage; upload it again.") % {"title": title}
-    if size > _max_bytes():
+    if size > settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE:
         return _("“%(title)s” is %(size).1f MB; images on certificates may be at most %(limit)d MB.") % {
             "title": title,
             "size": size / 1024 / 1024,
-            "limit": _max_bytes() // 1024 // 1024,
+            "limit": settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE // 1024 // 1024,
         }
     try:
         with warnings.catch_warnings(), image.file.open("rb") as handle:
@@ -96,14 +67,20 @@ def image_problem(image) -> str | None:
                 return _("“%(title)s” is an SVG image; certificates take PNG, JPEG or WebP images.") % {"title": title}
             with PillowImage.open(handle) as picture:
                 width, height = picture.size
-                if width * height > _max_pixels():
+                if width * height > settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS:
                     return _(
                         "“%(title)s” is %(width)d by %(height)d pixels; images on certificates may have at most "
                         "%(limit)d million pixels."
-                    ) % {"title": title, "width": width, "height": height, "limit": _max_pixels() // 1_000_000}
+                    ) % {
+                        "title": title,
+                        "width": width,
+                        "height": height,
+                        "limit": settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS // 1_000_000,
+                    }
                 picture.verify()  # structure and checksums
             handle.seek(0)
-            with PillowImage.open(handle) as picture, _truncated_images_refused():
+            pillow_strict_again()  # WeasyPrint, once imported, would let a truncated file load
+            with PillowImage.open(handle) as picture:
                 picture.load()  # and the pixels themselves: a truncated JPEG passes verify()
     except PillowImage.DecompressionBombError:
         return _("“%(title)s” is too large to print.") % {"title": title}

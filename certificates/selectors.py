@@ -3,11 +3,18 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, Max, QuerySet
+from django.urls import reverse
 
-from assessments.api import Attempt, AttemptStatus, user_teaches_course
+from assessments.api import Attempt, AttemptStatus
 from lms.accounts.api import Role, user_has_role
 
+from .keys import site_url
 from .models import PUBLIC_STATUSES, Certificate, CertificateStatus, CertificateTemplate, CourseCertificate
+
+
+def certificate_verify_url(code: str) -> str:
+    """The public check's address, as printed on the certificate and in its credential (from BASE_URL)."""
+    return f"{site_url()}{reverse('certificate_verify', args=[code])}"
 
 
 def template_for_course(course) -> CertificateTemplate | None:
@@ -102,17 +109,4 @@ def user_manages_certificates(*, user) -> bool:
         user.is_authenticated
         and user.is_active
         and (user.is_superuser or user_has_role(user=user, role=Role.PROGRAM_MANAGER))
-    )
-
-
-def user_sees_course_certificates(*, user, course_id: int) -> bool:
-    return user_manages_certificates(user=user) or user_teaches_course(user=user, course_id=course_id)
-
-
-def transcript_certificates(*, user) -> list[Certificate]:
-    """What a transcript lists: every completed course with a current, valid certificate."""
-    return list(
-        Certificate.objects.filter(holder=user, status=CertificateStatus.ISSUED)
-        .select_related("course")
-        .order_by("completed_on", "course_title")
     )

@@ -17,7 +17,7 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +32,7 @@ from lms.core import pagecache
 from .codes import code_generate
 from .content import CertificateContent
 from .models import Certificate, CertificateStatus, CertificateTemplate, HolderName
-from .selectors import enrolment_score, enrolment_scores, template_for_course
+from .selectors import certificate_verify_url, enrolment_score, enrolment_scores, template_for_course
 
 logger = logging.getLogger(__name__)
 
@@ -49,20 +49,15 @@ class CertificateRefused(Exception):
     """An action on a certificate that cannot be taken; the message is for the person who asked."""
 
 
-def _verify_url(code: str) -> str:
-    return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('certificate_verify', args=[code])}"
-
-
 def _user_changed(certificate: Certificate) -> None:
     """The holder's dashboard shows certificates: its cached parts are stale once this commits."""
     pagecache.versions_bump_on_commit(pagecache.version_key("user", certificate.holder_id))
 
 
-def _render_later(certificate_id: int) -> None:
-    """Queue the rendering when the transaction commits; a broker that is down is left to the sweep."""
-    from .tasks import certificate_render_task
-
-    transaction.on_commit(lambda: certificate_render_task.delay(certificate_id), robust=True)
+def _render_later(certificate_ids: list[int]) -> None:
+    """Queue the renderings when the transaction commits; a broker that is down is left to the sweep."""
+    if certificate_ids:
+        transaction.on_commit(lambda: _render_all_now(certificate_ids))
 
 
 def _name_snapshot(certificate: Certificate, name: HolderName) -> None:
@@ -107,7 +102,7 @@ def _new_certificate(enrolment: Enrolment, *, replaces: Certificate | None = Non
     certificate.save()
     _user_changed(certificate)
     if certificate.status == CertificateStatus.PENDING:
-        _render_later(certificate.pk)
+        _render_later([certificate.pk])
     return certificate
 
 
@@ -168,8 +163,7 @@ def certificates_bulk_create(enrolments, *, actor=None, action: str = "certifica
     made = list(Certificate.objects.filter(code__in=[c.code for c in built]))
     _log_many(made, action, user=actor, data=data)
     pagecache.versions_bump_on_commit(*(pagecache.version_key("user", c.holder_id) for c in made))
-    pending = [c.pk for c in made if c.status == CertificateStatus.PENDING]
-    transaction.on_commit(lambda: _render_all_now(pending))
+    _render_later([c.pk for c in made if c.status == CertificateStatus.PENDING])
     return len(made)
 
 
@@ -195,24 +189,16 @@ def certificate_for_enrolment_create(*, enrolment: Enrolment) -> tuple[Certifica
     """The enrolment's current certificate, made now if it has none. Safe to call any number of times.
 
     Two callers at once (the completion signal and the sweep, two managers) meet
-    at the unique constraint: the second finds the first's certificate.
+    at the unique constraint: the second's insert does nothing and it finds the first's certificate.
     """
-    current = Certificate.objects.filter(enrolment=enrolment).exclude(status=CertificateStatus.REPLACED).first()
-    if current is not None:
-        return current, False
+    current = Certificate.objects.filter(enrolment=enrolment).exclude(status=CertificateStatus.REPLACED)
+    certificate = current.first()
+    if certificate is not None:
+        return certificate, False
     if enrolment.status != EnrolmentStatus.COMPLETED:
         raise CertificateRefused(_("A certificate is issued only for a completed course."))
-    enrolment = _enrolment_for_certificate(enrolment.pk)
-    try:
-        with transaction.atomic():
-            certificate = _new_certificate(enrolment)
-    except IntegrityError:
-        current = Certificate.objects.filter(enrolment=enrolment).exclude(status=CertificateStatus.REPLACED).first()
-        if current is None:  # a code collision, at 95 random bits: not worth a retry loop
-            raise
-        return current, False
-    log(instance=certificate, action="certificates.create", user=None)
-    return certificate, True
+    made = certificates_bulk_create([enrolment])
+    return current.get(), bool(made)
 
 
 def on_course_completed(sender, enrolment, **kwargs) -> None:
@@ -230,7 +216,7 @@ def holder_name_confirm(*, user, name: str, name_latin: str) -> HolderName:
     name, name_latin = " ".join(name.split()), " ".join(name_latin.split())
     if not name or not name_latin:
         raise CertificateRefused(_("Give your name both in your own script and in Latin script."))
-    if not name_latin.isascii() and not _is_latin(name_latin):
+    if not _is_latin(name_latin):
         raise CertificateRefused(_("The Latin-script name may use Latin letters only (accents are fine)."))
     holder_name, _created = HolderName.objects.update_or_create(
         user=user, defaults={"name": name, "name_latin": name_latin, "confirmed_at": timezone.now()}
@@ -240,7 +226,7 @@ def holder_name_confirm(*, user, name: str, name_latin: str) -> HolderName:
         _name_snapshot(certificate, holder_name)
         certificate.status = CertificateStatus.PENDING
         certificate.save(update_fields=["holder_name", "holder_name_latin", "status", "updated_at"])
-        _render_later(certificate.pk)
+    _render_later([certificate.pk for certificate in waiting])
     pagecache.versions_bump_on_commit(pagecache.version_key("user", user.pk))
     return holder_name
 
@@ -255,7 +241,7 @@ def certificate_content(certificate: Certificate) -> CertificateContent:
     issued = certificate.issued_at or timezone.now()
     return CertificateContent(
         code=certificate.code,
-        verify_url=_verify_url(certificate.code),
+        verify_url=certificate_verify_url(certificate.code),
         holder_name=certificate.holder_name,
         holder_name_latin=certificate.holder_name_latin,
         course_title=certificate.course_title,
@@ -364,7 +350,7 @@ def certificate_ready_notify(*, certificate_id: int) -> bool:
     context = {
         "certificate": certificate,
         "dashboard_url": f"{settings.WAGTAILADMIN_BASE_URL}{reverse('dashboard')}",
-        "verify_url": _verify_url(certificate.code),
+        "verify_url": certificate_verify_url(certificate.code),
     }
     user_email_send(user=certificate.holder, template="certificates/email/ready", context=context)
     certificate.notified_at = timezone.now()
@@ -409,7 +395,7 @@ def certificate_reissue(*, certificate_id: int, actor) -> Certificate:
         raise CertificateRefused(_("This certificate was already replaced; reissue its replacement instead."))
     if old.status == CertificateStatus.REVOKED:
         # A revocation is final: replacing it would make the public check say "replaced" and hide it.
-        raise CertificateRefused(_("A revoked certificate cannot be reissued: its revocation stays on record."))
+        raise CertificateRefused(_("A revoked certificate cannot be reissued: a revocation is final."))
     if old.status in (CertificateStatus.PENDING, CertificateStatus.AWAITING_NAME):
         raise CertificateRefused(_("This certificate is not issued yet; there is nothing to replace."))
     old.status = CertificateStatus.REPLACED

@@ -40,6 +40,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -142,7 +143,7 @@ class _Signing:
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("Certificate issued by %(issuer)s; check it at %(url)s") % {
                 "issuer": settings.CERTIFICATE_ISSUER_NAME,
-                "url": f"{site_url()}/verify/",
+                "url": f"{site_url()}{reverse('certificate_verify_lookup')}",
             }
         metadata = signers.PdfSignatureMetadata(
             field_name=SIGNATURE_FIELD,

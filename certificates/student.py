@@ -34,9 +34,9 @@ def transcript_rows(*, user) -> list:
         c.enrolment_id: c
         for c in Certificate.objects.filter(enrolment__in=enrolments).exclude(status=CertificateStatus.REPLACED)
     }
-    from .selectors import enrolment_score
-    from .services import _verify_url
+    from .selectors import certificate_verify_url, enrolment_scores
 
+    scores = enrolment_scores(enrolments)
     rows = []
     for enrolment in enrolments:
         certificate = certificates.get(enrolment.pk)
@@ -46,9 +46,9 @@ def transcript_rows(*, user) -> list:
                 course_title=certificate.course_title if certificate else enrolment.course.title,
                 hours=certificate.hours if certificate else enrolment.course.estimated_hours,
                 completed_on=timezone.localdate(enrolment.completed_at),
-                score=certificate.score if certificate else enrolment_score(enrolment),
+                score=certificate.score if certificate else scores[enrolment.pk],
                 certificate_code=certificate.code if valid else "",
-                verify_url=_verify_url(certificate.code) if valid else "",
+                verify_url=certificate_verify_url(certificate.code) if valid else "",
             )
         )
     return rows

@@ -78,8 +78,6 @@ def _public(certificate) -> dict:
     the JSON encoder writes them as ISO 8601.
     """
     status = {CertificateStatus.ISSUED: "valid"}.get(certificate.status, str(certificate.status))
-    if certificate.revoked_at:
-        status = str(CertificateStatus.REVOKED)  # a revocation is final, even if a reissue followed it
     revoked = status == CertificateStatus.REVOKED
     replaced = status == CertificateStatus.REPLACED
     return {
@@ -109,10 +107,7 @@ def _lookup(code: str):
     there is nothing to check, and its page would have no name on it.
     """
     normal = code_normalize(code)
-    certificate = certificate_for_verification(code=normal or _NO_CODE)
-    if certificate is not None and certificate.issued_at is None:
-        certificate = None
-    return normal, certificate
+    return normal, certificate_for_verification(code=normal or _NO_CODE)
 
 
 @never_cache

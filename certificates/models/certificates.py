@@ -120,4 +120,5 @@ class Certificate(TimeStampedModel):
 
     @property
     def is_public(self) -> bool:
-        return self.status in PUBLIC_STATUSES
+        """What the public check shows: issued at some point (one revoked before that never existed)."""
+        return self.status in PUBLIC_STATUSES and self.issued_at is not None

@@ -51,7 +51,7 @@ from lms.core.spreadsheets import spreadsheet_text
 
 from ..codes import code_normalize
 from ..models import Certificate, CertificateStatus
-from ..selectors import certificate_list_visible_to, user_manages_certificates
+from ..selectors import certificate_list_visible_to, certificate_verify_url, user_manages_certificates
 from ..services import CertificateRefused, certificate_reissue, certificate_revoke, cohort_certificates_issue
 
 ICON = "doc-full"
@@ -416,14 +416,6 @@ class CertificateReissueView(_CertificateMixin, WagtailAdminTemplateMixin, Templ
         return super().get_context_data(certificate=self.object, action_url=_url("reissue", self.object.pk), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if self.object.status == CertificateStatus.REVOKED:
-            # certificate_reissue would accept it, and the public check would then say "replaced",
-            # hiding the revocation: a revoked certificate stays revoked.
-            messages.error(
-                request,
-                _("The certificate was not reissued: it is revoked, and a revocation is final."),
-            )
-            return redirect(_detail_url(self.object))
         try:
             new = certificate_reissue(certificate_id=self.object.pk, actor=request.user)
         except CertificateRefused as refusal:
@@ -611,12 +603,11 @@ class CohortArchiveView(_ManagersOnlyMixin, View):
 
     def get(self, request, cohort_id):
         cohort = get_object_or_404(Cohort.objects.select_related("course"), pk=cohort_id)
-        base = request.build_absolute_uri("/").rstrip("/")
         response = StreamingHttpResponse(
             cohort_archive_chunks(
                 cohort=cohort,
                 certificates=cohort_certificates_for_archive(cohort=cohort),
-                verify_url=lambda code: base + reverse("certificate_verify", args=[code]),
+                verify_url=certificate_verify_url,
             ),
             content_type="application/zip",
         )

@@ -338,3 +338,24 @@ def test_rendering_leaves_pillow_refusing_truncated_images_for_the_rest_of_the_p
 
     certificate_pdf(None, content_sample())
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_checking_a_templates_text_leaves_pillow_refusing_truncated_images():
+    """The save-time font check is the first use of WeasyPrint in a web process: it must not loosen Pillow."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import django; django.setup()\n"
+        "from PIL import ImageFile\n"
+        "from certificates.rendering_checks import text_problem\n"
+        "text_problem('Hello')\n"
+        "print(ImageFile.LOAD_TRUNCATED_IMAGES)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"
