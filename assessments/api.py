@@ -18,6 +18,7 @@ from .services import (
     attempt_submit,
     essay_grade,
 )
+from .staff import QuestionStatistic, question_statistics_for_enrolments
 
 __all__ = [
     "Assessment",
@@ -28,11 +29,13 @@ __all__ = [
     "Question",
     "QuestionCategory",
     "QuestionOption",
+    "QuestionStatistic",
     "answer_save",
     "attempt_list_for_student",
     "attempt_start",
     "attempt_start_guarded",
     "attempt_submit",
     "essay_grade",
+    "question_statistics_for_enrolments",
     "user_teaches_course",
 ]

@@ -21,6 +21,7 @@ from courses.api import (
     Enrolment,
     EnrolmentStatus,
     ModulePage,
+    enrolment_activity_record,
     enrolment_completion_check,
     module_complete,
 )
@@ -175,6 +176,8 @@ def _attempt_start(*, user, assessment: Assessment, now) -> Attempt:
         max_score=sum((Decimal(snapshot["points"]) for snapshot in snapshots), Decimal(0)),
     )
     attempt.overdue_submitted = open_attempt is not None
+    # Starting an assessment is activity on the course, as opening a module is (reports count it).
+    enrolment_activity_record(enrolment_id=enrolment.pk)
     rows = []
     for position, snapshot in enumerate(snapshots, start=1):
         if assessment.shuffle_options and snapshot["type"] != "true_false":

@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -309,6 +310,30 @@ def _correlation(n, sx, sy, sxy, sxx, syy) -> float | None:
     return max(-1.0, min(1.0, numerator / math.sqrt(spread)))
 
 
+# Each chosen option of a multiple-choice answer as a row of its own, counted by the database.
+_MULTIPLE_CHOICE_COUNTS = {
+    "postgresql": (
+        "SELECT (aq.snapshot->>'question_id')::integer, chosen.value, COUNT(*) "
+        "FROM assessments_attemptquestion aq "
+        "CROSS JOIN LATERAL jsonb_array_elements_text(aq.answer->'options') AS chosen(value) "
+        "WHERE aq.id IN ({items}) GROUP BY 1, 2"
+    ),
+    "sqlite": (
+        "SELECT CAST(json_extract(aq.snapshot, '$.question_id') AS integer), chosen.value, COUNT(*) "
+        "FROM assessments_attemptquestion aq, json_each(aq.answer, '$.options') AS chosen "
+        "WHERE aq.id IN ({items}) GROUP BY 1, 2"
+    ),
+}
+
+
+def _multiple_choice_counts(items: QuerySet) -> Counter:
+    """How often each option of each multiple-choice question was chosen: {(question id, option id): n}."""
+    sql, params = items.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_MULTIPLE_CHOICE_COUNTS[connection.vendor].format(items=sql), params)
+        return Counter({(qid, str(option)): count for qid, option, count in cursor.fetchall()})
+
+
 def question_statistics_for_assessment(
     *, user, assessment_id: int
 ) -> tuple[Assessment, list[QuestionStatistic]] | None:
@@ -326,12 +351,33 @@ def question_statistics_for_assessment(
     assessment = assessment_list_for_staff(user=user).filter(pk=assessment_id).first()
     if assessment is None:
         return None
+    return assessment, question_statistics(assessment_id=assessment_id)
+
+
+def question_statistics_for_enrolments(
+    *, assessment: Assessment, enrolments: QuerySet, submitted_from=None, submitted_before=None
+) -> list[QuestionStatistic]:
+    """The same statistics over the attempts of some enrolments (a program manager's students, a
+    cohort), optionally those submitted in a period: for the reports, which decide who may see what."""
+    attempts = Q(attempt__enrolment__in=enrolments)
+    if submitted_from is not None:
+        attempts &= Q(attempt__submitted_at__gte=submitted_from)
+    if submitted_before is not None:
+        attempts &= Q(attempt__submitted_at__lt=submitted_before)
+    return question_statistics(assessment_id=assessment.pk, attempts=attempts)
+
+
+def question_statistics(*, assessment_id: int, attempts: Q | None = None) -> list[QuestionStatistic]:
+    """Per question of the assessment, over its submitted and graded attempts (those matching
+    ``attempts``, a condition on AttemptQuestion, when given)."""
     points = Cast(KT("snapshot__points"), FloatField())
     items = (
         AttemptQuestion.objects.filter(attempt__assessment_id=assessment_id)
         .exclude(attempt__status=AttemptStatus.IN_PROGRESS)
         .annotate(qid=Cast(KT("snapshot__question_id"), IntegerField()))
     )
+    if attempts is not None:
+        items = items.filter(attempts)
     measured = items.annotate(
         earned=Cast("points_awarded", FloatField()) / NullIf(points, Value(0.0)),
         # The rest of the test: the attempt's score without this question, as a fraction of what
@@ -372,12 +418,9 @@ def question_statistics_for_assessment(
         .order_by()
     ):
         single_counts[(row["qid"], str(row["option"]))] += row["chosen"]
-    multiple_counts = Counter()
-    for qid, answer in (
-        items.filter(snapshot__type=QuestionType.MULTIPLE, answer__isnull=False).values_list("qid", "answer").iterator()
-    ):
-        for option in answer.get("options", []):
-            multiple_counts[(qid, str(option))] += 1
+    multiple_counts = _multiple_choice_counts(
+        items.filter(snapshot__type=QuestionType.MULTIPLE, answer__isnull=False).values("pk")
+    )
     # The wording and options as most recently asked stand for the question.
     latest = items.filter(qid=OuterRef("qid")).order_by("-pk").values("pk")[:1]
     representatives = {
@@ -417,4 +460,4 @@ def question_statistics_for_assessment(
             )
         )
     statistics.sort(key=lambda statistic: (statistic.title.casefold(), statistic.question_id))
-    return assessment, statistics
+    return statistics

@@ -1,7 +1,12 @@
 """The certificates app's public entry point: other apps (reports, the demo) import from here only."""
 
 from .models import Certificate, CertificateStatus, CertificateTemplate, HolderName
-from .selectors import certificate_for_verification, certificate_list_visible_to, enrolment_score
+from .selectors import (
+    certificate_for_verification,
+    certificate_list_visible_to,
+    certificate_verify_url,
+    enrolment_score,
+)
 from .services import (
     CertificateRefused,
     certificate_reissue,
@@ -22,6 +27,7 @@ __all__ = [
     "certificate_reissue",
     "certificate_render",
     "certificate_revoke",
+    "certificate_verify_url",
     "cohort_certificates_issue",
     "enrolment_score",
     "holder_name_confirm",

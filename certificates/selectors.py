@@ -6,7 +6,7 @@ from django.db.models import F, Max, QuerySet
 from django.urls import reverse
 
 from assessments.api import Attempt, AttemptStatus
-from lms.accounts.api import Role, user_has_role
+from lms.accounts.api import Role, manager_scope_filter, user_has_role
 
 from .keys import site_url
 from .models import PUBLIC_STATUSES, Certificate, CertificateStatus, CertificateTemplate, CourseCertificate
@@ -91,13 +91,16 @@ def certificate_for_verification(*, code: str) -> Certificate | None:
 
 
 def certificate_list_visible_to(*, user) -> QuerySet:
-    """Certificates a member of staff may see: all for administrators and program managers,
-    their courses' for instructors."""
+    """Certificates a member of staff may see: all for administrators, those of the students in
+    their scope for program managers, their courses' for instructors."""
     certificates = Certificate.objects.select_related("holder", "course", "enrolment__cohort")
     if not user.is_authenticated or not user.is_active:
         return certificates.none()
-    if user.is_superuser or user_has_role(user=user, role=Role.PROGRAM_MANAGER):
+    if user.is_superuser:
         return certificates
+    if user_has_role(user=user, role=Role.PROGRAM_MANAGER):
+        scope = manager_scope_filter(user=user, student="holder")
+        return certificates if scope is None else certificates.filter(scope)
     if user_has_role(user=user, role=Role.INSTRUCTOR):
         return certificates.filter(course__instructors=user)
     return certificates.none()

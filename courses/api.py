@@ -33,6 +33,7 @@ from .selectors import (
 from .services import (
     EnrolmentRefused,
     course_instructors_sync,
+    enrolment_activity_record,
     enrolment_approve,
     enrolment_completion_check,
     enrolment_create_for_student,
@@ -68,6 +69,7 @@ __all__ = [
     "course_list_live",
     "course_outline",
     "dashboard_section_register",
+    "enrolment_activity_record",
     "enrolment_approve",
     "enrolment_completion_check",
     "enrolment_create_for_student",

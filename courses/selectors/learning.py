@@ -13,7 +13,7 @@ from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, Qu
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
-from lms.accounts.api import Role, user_has_role
+from lms.accounts.api import Role, manager_scope_filter, user_has_role
 
 from ..models import (
     Cohort,
@@ -190,13 +190,17 @@ def course_id_of_module(module) -> int | None:
 
 
 def enrolment_list_visible_to(*, user) -> QuerySet:
-    """Enrolments a member of staff may see: all for managers and administrators,
-    their own courses' for instructors, none for anyone else."""
+    """Enrolments a member of staff may see: all for administrators, those of the students in their
+    scope for program managers, their own courses' for instructors, none for anyone else."""
     enrolments = Enrolment.objects.all()
     if not user.is_authenticated or not user.is_active:
         return enrolments.none()
-    if user.is_superuser or user_has_role(user=user, role=Role.PROGRAM_MANAGER):
+    if user.is_superuser:
         return enrolments
+    if user_has_role(user=user, role=Role.PROGRAM_MANAGER):
+        # A scoped manager (an embassy or sponsor officer) sees only their own students.
+        scope = manager_scope_filter(user=user, student="user")
+        return enrolments if scope is None else enrolments.filter(scope)
     if user_has_role(user=user, role=Role.INSTRUCTOR):
         return enrolments.filter(course__instructors=user)
     return enrolments.none()

@@ -1,9 +1,9 @@
 """The accounts app's public entry point: other apps import from here only."""
 
 from .emails import user_email_send
-from .models import SponsoringProgram, TimeStampedModel, User
+from .models import ManagerScope, SponsoringProgram, TimeStampedModel, User
 from .roles import Role
-from .selectors import user_has_role, user_is_staff_member
+from .selectors import manager_scope_describe, manager_scope_filter, user_has_role, user_is_staff_member
 from .services import (
     UsersUpserted,
     group_permissions_grant,
@@ -16,12 +16,15 @@ from .services import (
 )
 
 __all__ = [
+    "ManagerScope",
     "Role",
     "SponsoringProgram",
     "TimeStampedModel",
     "User",
     "UsersUpserted",
     "group_permissions_grant",
+    "manager_scope_describe",
+    "manager_scope_filter",
     "role_groups_ensure",
     "user_bulk_upsert",
     "user_create",

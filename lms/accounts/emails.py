@@ -1,16 +1,17 @@
 """Emails to a person, in their language. Services decide when; this renders and sends."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def user_email_send(*, user, template: str, context: dict | None = None) -> None:
+def user_email_send(*, user, template: str, context: dict | None = None, attachments=()) -> None:
     """Send ``<template>_subject.txt`` and ``<template>.txt`` to the user, in their preferred language.
 
     The templates get the user, the platform's name and its base URL besides
-    ``context``. Sending errors (``OSError``) reach the caller, whose task retries.
+    ``context``. ``attachments`` are (file name, content, MIME type) triples.
+    Sending errors (``OSError``) reach the caller, whose task retries.
     """
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         full_context = {
@@ -21,4 +22,7 @@ def user_email_send(*, user, template: str, context: dict | None = None) -> None
         }
         subject = render_to_string(f"{template}_subject.txt", full_context).strip()
         body = render_to_string(f"{template}.txt", full_context)
-    send_mail(subject, body, None, [user.email])
+    message = EmailMessage(subject, body, None, [user.email])
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    message.send()

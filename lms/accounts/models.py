@@ -1,3 +1,4 @@
+from django.contrib.admin import display as admin_display
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -125,3 +126,36 @@ class User(AbstractUser):
     def display_name(self):
         """The name to greet someone by: native script when given, else Latin."""
         return self.name_native or self.get_full_name() or self.email
+
+
+class ManagerScope(TimeStampedModel):
+    """The students a program manager may see: those of some countries and/or some sponsoring programs.
+
+    A program manager without a scope sees every student. With countries only,
+    the students of those countries; with programs only, the students those
+    programs sponsor; with both, students who match both (an embassy officer for
+    one program's students from their country). Administrators are never limited.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("program manager"), on_delete=models.CASCADE, related_name="manager_scope"
+    )
+    countries = CountryField(_("countries"), multiple=True, blank=True)
+    sponsoring_programs = models.ManyToManyField(
+        SponsoringProgram, verbose_name=_("sponsoring programs"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("program manager's scope")
+        verbose_name_plural = _("program managers' scopes")
+
+    def __str__(self):
+        return str(self.user)
+
+    @admin_display(description=_("countries"))
+    def country_names(self) -> str:
+        return ", ".join(country.name for country in self.countries)
+
+    @admin_display(description=_("sponsoring programs"))
+    def sponsoring_program_names(self) -> str:
+        return ", ".join(program.name for program in self.sponsoring_programs.all())

@@ -1,7 +1,9 @@
 """Reads about accounts and roles."""
 
 from django.conf import settings
+from django.db.models import Q
 
+from .models import ManagerScope, SponsoringProgram
 from .roles import STAFF_ROLES, Role
 
 
@@ -25,3 +27,41 @@ def user_is_staff_member(*, user) -> bool:
 
 def user_requires_second_factor(*, user) -> bool:
     return settings.LMS_STAFF_REQUIRE_2FA and user_is_staff_member(user=user)
+
+
+def manager_scope_filter(*, user, student: str = "") -> Q | None:
+    """A filter on students (reached through ``student``, e.g. "user" or "holder") for a scoped program manager.
+
+    None when the person is not limited (no scope, or an administrator). Read
+    once per request: the result is kept on the user object.
+    """
+    if user.is_superuser:
+        return None
+    if not hasattr(user, "_lms_scope"):
+        scope = ManagerScope.objects.filter(user=user).first() if user.is_authenticated else None
+        user._lms_scope = None
+        if scope is not None:
+            programs = list(scope.sponsoring_programs.values_list("pk", flat=True))
+            user._lms_scope = (list(scope.countries), programs)
+    if user._lms_scope is None:
+        return None
+    countries, programs = user._lms_scope
+    prefix = f"{student}__" if student else ""
+    condition = Q()
+    if countries:
+        condition &= Q(**{f"{prefix}country__in": countries})
+    if programs:
+        condition &= Q(**{f"{prefix}sponsoring_program__in": programs})
+    return condition if countries or programs else None
+
+
+def manager_scope_describe(*, user) -> dict | None:
+    """The countries (codes) and sponsoring programs (ids, names) a program manager is limited to, or None."""
+    if manager_scope_filter(user=user) is None:
+        return None
+    countries, programs = user._lms_scope
+    return {
+        "countries": countries,
+        "program_ids": programs,
+        "programs": list(SponsoringProgram.objects.filter(pk__in=programs).values_list("name", flat=True)),
+    }

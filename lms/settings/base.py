@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "courses",
     "assessments",
     "certificates",
+    "lms.reports",
     "lms.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -295,6 +296,8 @@ CELERY_BEAT_SCHEDULE = {
     "results-unsent-notify": {"task": "assessments.tasks.attempt_results_unsent_notify_task", "schedule": 600.0},
     # Completions without a certificate, renderings lost with a worker or the broker, unsent emails.
     "certificates-sweep": {"task": "certificates.tasks.certificates_sweep_task", "schedule": 300.0},
+    # Reports program managers asked to receive weekly or monthly (lms.reports).
+    "scheduled-reports-send": {"task": "lms.reports.tasks.scheduled_reports_send_due_task", "schedule": 900.0},
 }
 
 # Wagtail's own background tasks (search index, references) run through

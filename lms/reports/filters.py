@@ -1,0 +1,168 @@
+"""The filters every report shares: a period, and any combination of course, cohort, country,
+sponsoring program and service.
+
+Choices come from the manager's scope, never from other people's students: a
+scoped manager is offered only their countries and programs, and a value from
+outside the choices (typed into the address, or from another manager's link) is
+refused with a message like any unknown value. A refused filter gives an empty
+report, never a wider one.
+"""
+
+import dataclasses
+import datetime
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from django_countries import countries as all_countries
+
+from courses.api import Cohort, CoursePage
+from lms.accounts.api import SponsoringProgram, User, manager_scope_describe
+
+# The longest period a report covers: a century is a typing mistake, not a question.
+MAX_PERIOD_DAYS = 366 * 20
+DEFAULT_PERIOD_DAYS = 365
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportFilters:
+    """Validated filters. ``start`` and ``end`` are inclusive dates; None means any."""
+
+    start: datetime.date
+    end: datetime.date
+    course_id: int | None = None
+    cohort_id: int | None = None
+    country: str = ""
+    program_id: int | None = None
+    service: str = ""
+    # Set when the filters as given were refused: the report is empty and says why.
+    refused: bool = False
+
+    @property
+    def period(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as an aware [from, to) pair of datetimes in the site's time zone."""
+        zone = timezone.get_current_timezone()
+        start = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
+        end = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+        return start, end
+
+    def query(self, **extra) -> str:
+        """The filters as a query string, for links to the lists behind a figure and for exports."""
+        values = {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "course": self.course_id or "",
+            "cohort": self.cohort_id or "",
+            "country": self.country,
+            "program": self.program_id or "",
+            "service": self.service,
+            **extra,
+        }
+        return urlencode({key: value for key, value in values.items() if value not in ("", None)})
+
+    def as_dict(self) -> dict:
+        """The filters as they are stored on a scheduled report (without its period, which moves)."""
+        return {
+            "course": self.course_id,
+            "cohort": self.cohort_id,
+            "country": self.country,
+            "program": self.program_id,
+            "service": self.service,
+        }
+
+
+def default_period(today=None) -> tuple[datetime.date, datetime.date]:
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), today
+
+
+# A value that is not among the choices: unknown, or outside the manager's scope (the same words for both).
+UNKNOWN_VALUE_MESSAGES = {
+    "course": _("There is no course “%(value)s” to report on."),
+    "cohort": _("There is no cohort “%(value)s” to report on."),
+    "country": _("There are no students from “%(value)s” among those you may see."),
+    "program": _("There is no sponsoring program “%(value)s” among those you may see."),
+    "service": _("There are no students of the service “%(value)s” among those you may see."),
+}
+
+
+def _empty_choice():
+    return [("", _("All"))]
+
+
+class ReportFilterForm(forms.Form):
+    """The shared filters. Bound to the request's query string; ``filters()`` gives what to report on."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    course = forms.TypedChoiceField(label=_("Course"), required=False, coerce=int, empty_value=None)
+    cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int, empty_value=None)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    program = forms.TypedChoiceField(label=_("Sponsoring program"), required=False, coerce=int, empty_value=None)
+    service = forms.ChoiceField(label=_("Service"), required=False)
+
+    def __init__(self, data=None, *, user, today=None):
+        super().__init__(data=data if data is not None else {})
+        self.user = user
+        self.today = today or timezone.localdate()
+        scope = manager_scope_describe(user=user)
+        courses = CoursePage.objects.only("title").order_by("title", "pk")
+        cohorts = (
+            Cohort.objects.select_related("course")
+            .only("name", "course__title")
+            .order_by("course__title", "-starts_on", "name")
+        )
+        programs = SponsoringProgram.objects.only("name").order_by("name")
+        if scope and scope["program_ids"]:
+            programs = programs.filter(pk__in=scope["program_ids"])
+        if scope and scope["countries"]:
+            codes = scope["countries"]
+        else:
+            codes = User.objects.exclude(country="").order_by().values_list("country", flat=True).distinct()
+        country_choices = sorted(((code, all_countries.name(code) or code) for code in codes), key=lambda c: c[1])
+        services = User.objects.exclude(service="").order_by("service").values_list("service", flat=True).distinct()
+        self.fields["course"].choices = _empty_choice() + [(c.pk, c.title) for c in courses]
+        self.fields["cohort"].choices = _empty_choice() + [(c.pk, f"{c.course.title}: {c.name}") for c in cohorts]
+        self.fields["country"].choices = _empty_choice() + country_choices
+        self.fields["program"].choices = _empty_choice() + [(p.pk, p.name) for p in programs]
+        self.fields["service"].choices = _empty_choice() + [(s, s) for s in services]
+        for name, message in UNKNOWN_VALUE_MESSAGES.items():
+            self.fields[name].error_messages["invalid_choice"] = message
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError(
+                _("The period ends before it starts: choose a “To” date after the “From” date.")
+            )
+        if start and end and (end - start).days > MAX_PERIOD_DAYS:
+            raise forms.ValidationError(_("Choose a period of at most 20 years."))
+        return cleaned
+
+    def filters(self) -> ReportFilters:
+        """What to report on: the valid filters, or an empty report when any was refused."""
+        default_start, default_end = default_period(self.today)
+        if not self.is_valid():
+            return ReportFilters(start=default_start, end=default_end, refused=True)
+        data = self.cleaned_data
+        end = data["end"] or (default_end if not data["start"] or data["start"] <= default_end else data["start"])
+        start = data["start"] or min(end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), end)
+        return ReportFilters(
+            start=start,
+            end=end,
+            course_id=data["course"],
+            cohort_id=data["cohort"],
+            country=data["country"],
+            program_id=data["program"],
+            service=data["service"],
+        )
+
+
+def filters_from_stored(stored: dict, *, user, start, end) -> ReportFilters:
+    """Filters kept on a scheduled report, checked again against the owner's scope of today."""
+    data = {key: value for key, value in stored.items() if value not in (None, "")}
+    data.update(start=start.isoformat(), end=end.isoformat())
+    return ReportFilterForm(data, user=user).filters()

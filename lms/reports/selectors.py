@@ -1,0 +1,590 @@
+"""Reads behind the program managers' reports: every figure is aggregated by the database.
+
+Everything starts from ``report_enrolments``: the enrolments the manager may see
+(``enrolment_list_visible_to`` applies their scope of countries and programs),
+narrowed by the shared filters. Each selector issues a fixed number of queries
+whatever the number of students, enrolments, attempts or certificates; Python
+only shapes what the database has already counted (one row per month, per
+country, per question).
+
+The funnel is a cohort view of the period: of the students who got their
+place in the period (``activated_at``), how many started (any activity: a
+module opened or an assessment started), were assessed (a graded attempt),
+completed the course, and hold a valid certificate, whenever that happened.
+"""
+
+import dataclasses
+import datetime
+
+from django.db.models import Avg, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.api import Assessment, Attempt, AttemptStatus, question_statistics_for_enrolments
+from certificates.api import Certificate, CertificateStatus, certificate_verify_url
+from courses.api import (
+    Cohort,
+    CoursePage,
+    Enrolment,
+    EnrolmentStatus,
+    ModulePage,
+    ModuleProgress,
+    enrolment_list_visible_to,
+    enrolment_progress_annotate,
+)
+from lms.accounts.api import Role, user_has_role
+
+from .filters import ReportFilters
+
+
+def user_may_report(*, user) -> bool:
+    """Reports are for program managers (within their scope) and administrators."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user_has_role(user=user, role=Role.PROGRAM_MANAGER))
+    )
+
+
+def report_enrolments(*, user, filters: ReportFilters) -> QuerySet:
+    """Enrolments in the manager's scope that match the filters (all but the period)."""
+    if filters.refused or not user_may_report(user=user):
+        return Enrolment.objects.none()
+    enrolments = enrolment_list_visible_to(user=user)
+    if filters.course_id:
+        enrolments = enrolments.filter(course_id=filters.course_id)
+    if filters.cohort_id:
+        enrolments = enrolments.filter(cohort_id=filters.cohort_id)
+    if filters.country:
+        enrolments = enrolments.filter(user__country=filters.country)
+    if filters.program_id:
+        enrolments = enrolments.filter(user__sponsoring_program_id=filters.program_id)
+    if filters.service:
+        enrolments = enrolments.filter(user__service=filters.service)
+    return enrolments
+
+
+# Stages of the funnel, and the other sets of students a figure can stand for -----------------
+
+
+class Stage:
+    ENROLLED = "enrolled"
+    STARTED = "started"
+    ASSESSED = "assessed"
+    COMPLETED = "completed"
+    CERTIFIED = "certified"
+    # Not funnel stages: the students behind other figures of the dashboard.
+    COMPLETED_IN_PERIOD = "completed_in_period"
+    PASSED = "passed"
+    CERTIFICATE_ISSUED = "certificate_issued"
+    CERTIFICATE_REVOKED = "certificate_revoked"
+
+
+FUNNEL = (
+    (Stage.ENROLLED, _("Enrolled")),
+    (Stage.STARTED, _("Started")),
+    (Stage.ASSESSED, _("Assessed")),
+    (Stage.COMPLETED, _("Completed")),
+    (Stage.CERTIFIED, _("Certified")),
+)
+
+STAGE_LABELS = dict(
+    FUNNEL,
+    **{
+        Stage.COMPLETED_IN_PERIOD: _("Completed in the period"),
+        Stage.PASSED: _("Passed"),
+        Stage.CERTIFICATE_ISSUED: _("Certificate issued in the period"),
+        Stage.CERTIFICATE_REVOKED: _("Certificate revoked in the period"),
+    },
+)
+
+
+def _graded_enrolments(assessment_id: int | None = None, *, passed: bool | None = None) -> QuerySet:
+    attempts = Attempt.objects.filter(status=AttemptStatus.GRADED)
+    if assessment_id:
+        attempts = attempts.filter(assessment_id=assessment_id)
+    if passed is not None:
+        attempts = attempts.filter(passed=passed)
+    return attempts.values("enrolment_id")
+
+
+def _certified_enrolments() -> QuerySet:
+    return Certificate.objects.filter(status=CertificateStatus.ISSUED).values("enrolment_id")
+
+
+def _stage_conditions(filters: ReportFilters) -> dict[str, Q]:
+    start, end = filters.period
+    enrolled = Q(activated_at__gte=start, activated_at__lt=end)
+    return {
+        Stage.ENROLLED: enrolled,
+        Stage.STARTED: enrolled & Q(last_activity_at__isnull=False),
+        Stage.ASSESSED: enrolled & Q(pk__in=_graded_enrolments()),
+        Stage.COMPLETED: enrolled & Q(completed_at__isnull=False),
+        Stage.CERTIFIED: enrolled & Q(pk__in=_certified_enrolments()),
+    }
+
+
+def students_behind(*, user, filters: ReportFilters, stage: str, assessment_id: int | None = None) -> QuerySet:
+    """The enrolments behind one figure of the dashboard (a funnel stage, a month, an assessment…)."""
+    enrolments = report_enrolments(user=user, filters=filters)
+    start, end = filters.period
+    conditions = _stage_conditions(filters)
+    if stage in conditions:
+        condition = conditions[stage]
+        if stage == Stage.ASSESSED and assessment_id:
+            condition = conditions[Stage.ENROLLED] & Q(pk__in=_graded_enrolments(assessment_id))
+    elif stage == Stage.COMPLETED_IN_PERIOD:
+        condition = Q(completed_at__gte=start, completed_at__lt=end)
+    elif stage == Stage.PASSED:
+        graded = Attempt.objects.filter(
+            status=AttemptStatus.GRADED, passed=True, graded_at__gte=start, graded_at__lt=end
+        )
+        if assessment_id:
+            graded = graded.filter(assessment_id=assessment_id)
+        condition = Q(pk__in=graded.values("enrolment_id"))
+    elif stage in (Stage.CERTIFICATE_ISSUED, Stage.CERTIFICATE_REVOKED):
+        certificates = _certificates_in_period(filters, revoked=stage == Stage.CERTIFICATE_REVOKED)
+        condition = Q(pk__in=certificates.values("enrolment_id"))
+    else:
+        return enrolments.none()
+    return student_rows(enrolments.filter(condition))
+
+
+def _certificates_in_period(filters: ReportFilters, *, revoked: bool) -> QuerySet:
+    start, end = filters.period
+    if revoked:
+        return Certificate.objects.filter(revoked_at__gte=start, revoked_at__lt=end)
+    # A reissued certificate's replaced predecessor is not a second certificate.
+    return Certificate.objects.filter(issued_at__gte=start, issued_at__lt=end).exclude(
+        status=CertificateStatus.REPLACED
+    )
+
+
+def _current_certificate(field: str) -> Subquery:
+    return Subquery(
+        Certificate.objects.filter(enrolment=OuterRef("pk"))
+        .exclude(status=CertificateStatus.REPLACED)
+        .order_by("-pk")
+        .values(field)[:1]
+    )
+
+
+STUDENT_ROW_FIELDS = (
+    "pk",
+    "status",
+    "activated_at",
+    "completed_at",
+    "last_activity_at",
+    "user__email",
+    "user__first_name",
+    "user__last_name",
+    "user__name_native",
+    "user__country",
+    "user__service",
+    "user__rank",
+    "user__sponsoring_program__name",
+    "course__title",
+    "cohort__name",
+)
+
+
+def student_rows(enrolments: QuerySet) -> QuerySet:
+    """Enrolments as the student lists show them: who, where from, which course, how far, which certificate."""
+    return (
+        enrolments.annotate(
+            certificate_code=_current_certificate("code"), certificate_status=_current_certificate("status")
+        )
+        .values(*STUDENT_ROW_FIELDS, "certificate_code", "certificate_status")
+        .order_by("user__last_name", "user__first_name", "user__email", "pk")
+    )
+
+
+# Dashboard --------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class FunnelStep:
+    stage: str
+    label: str
+    count: int
+    of_enrolled: float | None  # share of the enrolled, 0..1
+    of_previous: float | None  # share of the stage before, 0..1
+
+
+@dataclasses.dataclass
+class Bucket:
+    start: datetime.date
+    end: datetime.date  # inclusive
+    enrolled: int
+    completed: int
+
+
+@dataclasses.dataclass
+class AssessmentResult:
+    assessment_id: int
+    title: str
+    course_title: str
+    attempts: int
+    students: int
+    passed: int
+    mean_percent: float | None
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.students if self.students else None
+
+
+@dataclasses.dataclass
+class Dashboard:
+    funnel: list[FunnelStep]
+    buckets: list[Bucket]
+    granularity: str  # "day", "week" or "month"
+    median_days_to_complete: float | None
+    completions_in_period: int
+    assessments: list[AssessmentResult]
+    certificates_issued: int
+    certificates_revoked: int
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.funnel[0].count and not self.completions_in_period and not self.certificates_issued
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def funnel(*, user, filters: ReportFilters) -> list[FunnelStep]:
+    """Enrolled → started → assessed → completed → certified, in one query."""
+    conditions = _stage_conditions(filters)
+    counts = report_enrolments(user=user, filters=filters).aggregate(
+        **{stage: Count("pk", filter=conditions[stage]) for stage, _label in FUNNEL}
+    )
+    steps, previous = [], None
+    enrolled = counts[Stage.ENROLLED]
+    for stage, label in FUNNEL:
+        count = counts[stage]
+        steps.append(
+            FunnelStep(
+                stage=stage,
+                label=str(label),
+                count=count,
+                of_enrolled=_ratio(count, enrolled),
+                of_previous=None if previous is None else _ratio(count, previous),
+            )
+        )
+        previous = count
+    return steps
+
+
+def granularity_for(filters: ReportFilters) -> str:
+    days = (filters.end - filters.start).days + 1
+    return "day" if days <= 31 else "week" if days <= 190 else "month"
+
+
+def _bucket_start(day: datetime.date, granularity: str) -> datetime.date:
+    if granularity == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_bucket(day: datetime.date, granularity: str) -> datetime.date:
+    if granularity == "month":
+        return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return day + datetime.timedelta(days=7 if granularity == "week" else 1)
+
+
+_TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+
+
+def enrolments_over_time(*, user, filters: ReportFilters) -> tuple[str, list[Bucket]]:
+    """Places given and courses completed per day, week or month of the period: two grouped queries."""
+    granularity = granularity_for(filters)
+    trunc = _TRUNC[granularity]
+    start, end = filters.period
+    enrolments = report_enrolments(user=user, filters=filters)
+    zone = timezone.get_current_timezone()
+
+    def counted(field: str) -> dict[datetime.date, int]:
+        rows = (
+            enrolments.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+            .annotate(bucket=trunc(field, tzinfo=zone))
+            .values("bucket")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {_as_date(row["bucket"]): row["n"] for row in rows}
+
+    enrolled, completed = counted("activated_at"), counted("completed_at")
+    buckets, day = [], _bucket_start(filters.start, granularity)
+    while day <= filters.end:
+        following = _next_bucket(day, granularity)
+        buckets.append(
+            Bucket(
+                start=max(day, filters.start),
+                end=min(following - datetime.timedelta(days=1), filters.end),
+                enrolled=enrolled.get(day, 0),
+                completed=completed.get(day, 0),
+            )
+        )
+        day = following
+    return granularity, buckets
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def median_days_to_complete(*, user, filters: ReportFilters) -> tuple[int, float | None]:
+    """How many completed in the period, and the median time from getting a place to completing, in days.
+
+    The database sorts the durations and hands back the middle one or two.
+    """
+    start, end = filters.period
+    completed = (
+        report_enrolments(user=user, filters=filters)
+        .filter(completed_at__gte=start, completed_at__lt=end, activated_at__isnull=False)
+        .annotate(taken=F("completed_at") - F("activated_at"))
+    )
+    count = completed.count()
+    if not count:
+        return 0, None
+    middle = list(completed.order_by("taken").values_list("taken", flat=True)[(count - 1) // 2 : count // 2 + 1])
+    seconds = sum(_seconds(value) for value in middle) / len(middle)
+    return count, seconds / 86400
+
+
+def _seconds(value) -> float:
+    # PostgreSQL gives an interval (timedelta); SQLite microseconds.
+    return value.total_seconds() if isinstance(value, datetime.timedelta) else value / 1_000_000
+
+
+def assessment_results(*, user, filters: ReportFilters) -> list[AssessmentResult]:
+    """Per assessment, over attempts graded in the period: attempts, students, who passed, mean score."""
+    start, end = filters.period
+    rows = (
+        Attempt.objects.filter(
+            status=AttemptStatus.GRADED,
+            graded_at__gte=start,
+            graded_at__lt=end,
+            enrolment__in=report_enrolments(user=user, filters=filters),
+        )
+        .values("assessment_id", "assessment__title", "assessment__course__title")
+        .annotate(
+            attempts=Count("pk"),
+            students=Count("user_id", distinct=True),
+            passed=Count("user_id", filter=Q(passed=True), distinct=True),
+            mean_percent=Avg("percent"),
+        )
+        .order_by("assessment__course__title", "assessment__title", "assessment_id")
+    )
+    return [
+        AssessmentResult(
+            assessment_id=row["assessment_id"],
+            title=row["assessment__title"],
+            course_title=row["assessment__course__title"],
+            attempts=row["attempts"],
+            students=row["students"],
+            passed=row["passed"],
+            mean_percent=float(row["mean_percent"]) if row["mean_percent"] is not None else None,
+        )
+        for row in rows
+    ]
+
+
+def certificates_in_period(*, user, filters: ReportFilters) -> tuple[int, int]:
+    """Certificates issued (reissues not counted twice) and revoked in the period, in one query."""
+    start, end = filters.period
+    counts = Certificate.objects.filter(enrolment__in=report_enrolments(user=user, filters=filters)).aggregate(
+        issued=Count("pk", filter=Q(issued_at__gte=start, issued_at__lt=end) & ~Q(status=CertificateStatus.REPLACED)),
+        revoked=Count("pk", filter=Q(revoked_at__gte=start, revoked_at__lt=end)),
+    )
+    return counts["issued"], counts["revoked"]
+
+
+def dashboard(*, user, filters: ReportFilters) -> Dashboard:
+    """Every figure of the dashboard: seven queries whatever the size of the data."""
+    granularity, buckets = enrolments_over_time(user=user, filters=filters)
+    completions, median = median_days_to_complete(user=user, filters=filters)
+    issued, revoked = certificates_in_period(user=user, filters=filters)
+    return Dashboard(
+        funnel=funnel(user=user, filters=filters),
+        buckets=buckets,
+        granularity=granularity,
+        median_days_to_complete=median,
+        completions_in_period=completions,
+        assessments=assessment_results(user=user, filters=filters),
+        certificates_issued=issued,
+        certificates_revoked=revoked,
+    )
+
+
+# Completion by country and sponsoring program ----------------------------------------------------
+
+
+def completion_by_country_and_program(*, user, filters: ReportFilters) -> QuerySet:
+    """One row per country and sponsoring program of the students who got a place in the period:
+    enrolled, still active, completed, withdrawn, certified. The report a sponsor asks for."""
+    conditions = _stage_conditions(filters)
+    return (
+        report_enrolments(user=user, filters=filters)
+        .filter(conditions[Stage.ENROLLED])
+        .values("user__country", "user__sponsoring_program_id", "user__sponsoring_program__name")
+        .annotate(
+            enrolled=Count("pk"),
+            active=Count("pk", filter=Q(status=EnrolmentStatus.ACTIVE)),
+            completed=Count("pk", filter=Q(completed_at__isnull=False)),
+            withdrawn=Count("pk", filter=Q(status=EnrolmentStatus.WITHDRAWN)),
+            certified=Count("pk", filter=Q(pk__in=_certified_enrolments())),
+        )
+        .order_by("user__country", "user__sponsoring_program__name")
+    )
+
+
+# Cohort roster ------------------------------------------------------------------------------------
+
+
+def roster_assessments(*, filters: ReportFilters) -> list[Assessment]:
+    """The assessments of the cohort's course, each a pair of columns of the roster."""
+    cohort = Cohort.objects.filter(pk=filters.cohort_id).only("course_id").first()
+    if cohort is None:
+        return []
+    return list(Assessment.objects.filter(course_id=cohort.course_id).only("title").order_by("title", "pk"))
+
+
+def cohort_roster(*, user, filters: ReportFilters, assessments: list[Assessment]) -> QuerySet:
+    """Every student of the cohort with status, progress, best result per assessment and certificate.
+
+    One query: progress, results and certificates are correlated subqueries of
+    each enrolment (a cohort is hundreds of students, not hundreds of thousands).
+    """
+    if not filters.cohort_id:
+        return Enrolment.objects.none()
+    enrolments = enrolment_progress_annotate(report_enrolments(user=user, filters=filters))
+    results = {}
+    for assessment in assessments:
+        graded = Attempt.objects.filter(
+            enrolment=OuterRef("pk"), assessment_id=assessment.pk, status=AttemptStatus.GRADED
+        ).order_by("-percent", "-pk")
+        results[f"best_{assessment.pk}"] = Subquery(graded.values("percent")[:1])
+        results[f"passed_{assessment.pk}"] = Subquery(graded.values("passed")[:1])
+    return (
+        enrolments.annotate(
+            **results,
+            certificate_code=_current_certificate("code"),
+            certificate_status=_current_certificate("status"),
+        )
+        .values(*STUDENT_ROW_FIELDS, "progress_percent", "certificate_code", "certificate_status", *results)
+        .order_by("user__last_name", "user__first_name", "user__email", "pk")
+    )
+
+
+# Students at risk --------------------------------------------------------------------------------
+
+
+def _required_modules_by_course() -> dict[int, list[int]]:
+    """The live required modules of each course: a few dozen rows, read once."""
+    courses = {path: pk for pk, path in CoursePage.objects.values_list("pk", "path")}
+    required: dict[int, list[int]] = {}
+    for pk, path in ModulePage.objects.filter(live=True, is_required=True).values_list("pk", "path"):
+        course_id = courses.get(path[: -ModulePage.steplen])
+        if course_id is not None:
+            required.setdefault(course_id, []).append(pk)
+    return required
+
+
+def students_at_risk(
+    *, user, filters: ReportFilters, idle_days: int, pace_margin: int, today: datetime.date | None = None
+) -> QuerySet:
+    """Active enrolments with no activity for ``idle_days`` days, or behind their cohort's pace.
+
+    A cohort's pace is the share of its weeks that have passed; a student is
+    behind when the share of the required modules they have completed trails it
+    by more than ``pace_margin`` percentage points. The expected share is worked
+    out per cohort (a few hundred rows) and handed to the database as a CASE, so
+    the one query over the enrolments stays in SQL.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    idle_since = now - datetime.timedelta(days=idle_days)
+    enrolments = report_enrolments(user=user, filters=filters).filter(status=EnrolmentStatus.ACTIVE)
+    required = _required_modules_by_course()
+    expected = []
+    cohorts = Cohort.objects.filter(starts_on__lte=today)
+    if filters.cohort_id:
+        cohorts = cohorts.filter(pk=filters.cohort_id)
+    elif filters.course_id:
+        cohorts = cohorts.filter(course_id=filters.course_id)
+    for pk, starts_on, ends_on in cohorts.values_list("pk", "starts_on", "ends_on"):
+        length = max((ends_on - starts_on).days, 1)
+        share = min(max((today - starts_on).days / length, 0.0), 1.0)
+        expected.append(When(cohort_id=pk, then=Value(round(share * 100))))
+    module_ids = [pk for ids in required.values() for pk in ids]
+    done = Subquery(
+        ModuleProgress.objects.filter(enrolment=OuterRef("pk"), completed_at__isnull=False, module_id__in=module_ids)
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+    total = Case(
+        *(When(course_id=course_id, then=Value(len(ids))) for course_id, ids in required.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    expected_percent = Case(*expected, default=Value(None), output_field=IntegerField()) if expected else Value(None)
+    idle = Q(last_activity_at__lt=idle_since) | Q(last_activity_at__isnull=True, activated_at__lt=idle_since)
+    annotated = enrolments.annotate(
+        required_total=total,
+        required_done=Coalesce(done, 0),
+        expected_percent=Value(None, output_field=IntegerField()) if not expected else expected_percent,
+    ).annotate(
+        progress_percent=Case(
+            When(required_total=0, then=Value(100)),
+            default=F("required_done") * 100 / F("required_total"),
+            output_field=IntegerField(),
+        )
+    )
+    behind = Q(expected_percent__isnull=False, progress_percent__lt=F("expected_percent") - pace_margin)
+    return (
+        annotated.filter(idle | behind)
+        .annotate(
+            idle=Case(When(idle, then=Value(True)), default=Value(False)),
+            behind=Case(When(behind, then=Value(True)), default=Value(False)),
+        )
+        .values(*STUDENT_ROW_FIELDS, "progress_percent", "expected_percent", "idle", "behind")
+        .order_by("last_activity_at", "user__last_name", "user__first_name", "pk")
+    )
+
+
+# Assessment analysis -------------------------------------------------------------------------------
+
+
+def assessment_list_for_reports(*, filters: ReportFilters) -> QuerySet:
+    assessments = Assessment.objects.select_related("course").only("title", "course__title")
+    if filters.course_id:
+        assessments = assessments.filter(course_id=filters.course_id)
+    return assessments.order_by("course__title", "title", "pk")
+
+
+def assessment_analysis(*, user, filters: ReportFilters, assessment_id: int):
+    """Per question of one assessment: difficulty, discrimination and option choices, over the
+    attempts of the students in scope that match the filters and were submitted in the period."""
+    assessment = assessment_list_for_reports(filters=filters).filter(pk=assessment_id).first()
+    if assessment is None:
+        return None, []
+    start, end = filters.period
+    return assessment, question_statistics_for_enrolments(
+        assessment=assessment,
+        enrolments=report_enrolments(user=user, filters=filters),
+        submitted_from=start,
+        submitted_before=end,
+    )
+
+
+def certificate_url(code: str | None) -> str:
+    return certificate_verify_url(code) if code else ""
