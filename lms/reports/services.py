@@ -53,6 +53,8 @@ def scheduled_report_create(
         raise ScheduleRefused(_("This report cannot be sent by email."))
     if filters.refused:
         raise ScheduleRefused(_("Correct the filters before scheduling the report."))
+    if definition.needs_cohort and not filters.cohort_id:
+        raise ScheduleRefused(_("Choose a cohort before scheduling its roster."))
     if frequency not in Frequency.values:
         raise ScheduleRefused(_("Choose weekly or monthly."))
     now = now or timezone.now()
@@ -96,6 +98,9 @@ def scheduled_reports_send_due(*, now=None) -> int:
         except OSError as exc:  # the mail server: the report stays due, the next run tries again
             logger.warning("Scheduled report %s not sent: %s", schedule_id, exc)
             ScheduledReport.objects.filter(pk=schedule_id).update(last_error=str(exc)[:500])
+        except Exception as exc:  # one broken report must not hold back everyone else's
+            logger.exception("Scheduled report %s could not be built", schedule_id)
+            ScheduledReport.objects.filter(pk=schedule_id).update(last_error=f"{type(exc).__name__}: {exc}"[:500])
     return sent
 
 
@@ -112,11 +117,16 @@ def scheduled_report_send(*, schedule_id: int, now=None) -> bool:
         return False
     owner: User = schedule.owner
     schedule.next_run_at = next_run_after(frequency=schedule.frequency, moment=now)
+    definition = REPORTS.get(schedule.report)
+    skipped = None
     if not owner.is_active or not user_may_report(user=owner):
-        schedule.last_error = "The owner no longer receives reports."
+        skipped = "The owner no longer receives reports."
+    elif definition is None or not definition.schedulable:
+        skipped = f"There is no longer a report “{schedule.report}” to send."
+    if skipped:
+        schedule.last_error = skipped
         schedule.save(update_fields=["next_run_at", "last_error", "updated_at"])
         return False
-    definition = REPORTS[schedule.report]
     with translation.override(owner.preferred_language or settings.LANGUAGE_CODE):
         start, end = scheduled_report_period(schedule=schedule, today=timezone.localdate(now))
         filters = filters_from_stored(schedule.filters, user=owner, start=start, end=end)
