@@ -86,7 +86,8 @@ class DashboardView(_ReportsMixin, TemplateView):
         enrolled = figures.funnel[0].count
 
         def students(stage, **extra):
-            return report_url("students", filters.query(stage=stage, **extra))
+            # Refused filters count no one: no link to a list that would leave them out and show more.
+            return None if filters.refused else report_url("students", filters.query(stage=stage, **extra))
 
         funnel = [
             {"step": step, "bar": _bar(step.count, enrolled), "url": students(step.stage)} for step in figures.funnel
