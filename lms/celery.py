@@ -11,4 +11,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
 
 app = Celery("lms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["lms.accounts", "courses", "assessments", "certificates"])
+app.autodiscover_tasks(["lms.accounts", "courses", "assessments", "certificates", "lms.reports"])
