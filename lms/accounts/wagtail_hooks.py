@@ -21,6 +21,9 @@ class ManagerScopeForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(groups__name=Role.PROGRAM_MANAGER.value, is_active=True)
         self.fields["user"].help_text = _("Only program managers can be limited.")
+        self.fields["user"].error_messages["invalid_choice"] = _(
+            "Only program managers can be limited: this person is not an active program manager."
+        )
         self.fields["countries"].help_text = _("The students of these countries (their profile's country).")
         self.fields["sponsoring_programs"].help_text = _("The students these programs sponsor.")
 
