@@ -154,6 +154,8 @@ def _params(form) -> dict | None:
 
 class _OneReportMixin(_ReportsMixin):
     def dispatch(self, request, *args, key, **kwargs):
+        if not selectors.user_may_report(user=request.user):
+            raise PermissionDenied  # before anything is looked up: which reports exist is not said
         self.report = REPORTS.get(key)
         if self.report is None:
             raise Http404
