@@ -360,3 +360,127 @@ def test_every_certificate_action_answers_every_role_as_expected(client, people,
             if got != want:
                 mismatches.append(f"{role:17} POST {url:60} expected {want}, got {got}")
     assert not mismatches, "\n" + "\n".join(mismatches)
+
+
+# Reports (lms.reports) and the managers' scopes: program managers and administrators only.
+# Instructors open the admin but not the reports (403); students not even the admin.
+MANAGERS_ONLY = (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK)
+REPORT_ROUTES = {
+    "/admin/learning-reports/": MANAGERS_ONLY,
+    "/admin/learning-reports/?country=GH&start=2025-01-01&end=2025-12-31": MANAGERS_ONLY,
+    "/admin/learning-reports/scheduled/": MANAGERS_ONLY,
+    **{
+        f"/admin/learning-reports/{key}/{suffix}?{query}": MANAGERS_ONLY
+        for key, query in {
+            "students": "stage=enrolled",
+            "completion": "",
+            "roster": "cohort={report_cohort_id}",
+            "at_risk": "idle_days=7",
+            "assessment": "assessment={report_assessment_id}",
+        }.items()
+        for suffix in ("", "export/csv/", "export/xlsx/")
+    },
+    "/admin/learning-reports/nothing/": (LOGIN, DENIED, DENIED, DENIED, DENIED, "status 404", "status 404"),
+    "/admin/learning-reports/completion/export/pdf/": (LOGIN, *[DENIED] * 4, "status 404", "status 404"),
+    # The scopes themselves: administrators only (Settings → Manager scopes).
+    "/admin/manager_scopes/": (LOGIN, *[DENIED] * 5, OK),
+    "/admin/manager_scopes/new/": (LOGIN, *[DENIED] * 5, OK),
+    "/admin/manager_scopes/edit/{scope_id}/": (LOGIN, *[DENIED] * 5, OK),
+    "/admin/manager_scopes/delete/{scope_id}/": (LOGIN, *[DENIED] * 5, OK),
+}
+
+
+def _report_values(people, course) -> dict:
+    from assessments.factories import AssessmentFactory, QuestionFactory
+    from courses.factories import CohortFactory
+    from lms.accounts.factories import UserFactory
+    from lms.accounts.models import ManagerScope
+    from lms.accounts.roles import Role
+
+    cohort = CohortFactory(course=course, name="Spring intake")
+    EnrolmentFactory(user=people["student"], course=course, cohort=cohort)
+    question = QuestionFactory(course=course, options=[("Parliament", True), ("The staff", False)])
+    officer = UserFactory(email="embassy.officer@example.org", roles=[Role.PROGRAM_MANAGER])
+    return {
+        "report_cohort_id": cohort.pk,
+        "report_assessment_id": AssessmentFactory(course=course, questions=[question]).pk,
+        "scope_id": ManagerScope.objects.create(user=officer, countries=["GH"]).pk,
+    }
+
+
+def test_every_report_url_answers_every_role_as_expected(client, people, course):
+    mismatches = _mismatches(client, people, REPORT_ROUTES, _report_values(people, course))
+    assert not mismatches, "\n" + "\n".join(mismatches)
+
+
+# Scheduling a report and stopping one, for every role. DONE: a schedule of that person's own was
+# made; someone else's schedule is not found (404) even for an administrator, and stays.
+REPORT_POST_ROUTES = {
+    "/admin/learning-reports/completion/schedule/": (LOGIN, *[DENIED] * 4, DONE, DONE),
+    "/admin/learning-reports/roster/schedule/?cohort={report_cohort_id}": (LOGIN, *[DENIED] * 4, DONE, DONE),
+    "/admin/learning-reports/scheduled/{someone_elses_schedule_id}/delete/": (
+        LOGIN,
+        *[DENIED] * 4,
+        "status 404",
+        "status 404",
+    ),
+    # Changing the scopes: administrators only.
+    "/admin/manager_scopes/new/": (LOGIN, *[DENIED] * 5, DONE),
+    "/admin/manager_scopes/edit/{scope_id}/": (LOGIN, *[DENIED] * 5, DONE),
+    "/admin/manager_scopes/delete/{scope_id}/": (LOGIN, *[DENIED] * 5, DONE),
+}
+
+
+def test_every_report_action_answers_every_role_as_expected(client, people, course):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from lms.accounts.models import ManagerScope
+    from lms.reports.models import ScheduledReport
+
+    values = _report_values(people, course)
+    officer = ManagerScope.objects.get(pk=values["scope_id"]).user
+    someone_else = ScheduledReport.objects.create(
+        owner=officer, report="completion", period_days=30, frequency="weekly", next_run_at=timezone.now()
+    )
+    values["someone_elses_schedule_id"] = someone_else.pk
+    # A scope for the (unscoped) program manager; the officer already has one.
+    form = {"frequency": "weekly", "user": people["manager"].pk, "countries": ["SN"]}
+
+    def state():
+        return (
+            set(ScheduledReport.objects.values_list("owner_id", "report")),
+            set(ManagerScope.objects.values_list("user_id", "countries")),
+        )
+
+    mismatches = []
+    for template, expected in REPORT_POST_ROUTES.items():
+        url = template.format(**values)
+        for role in ROLES:
+            client.logout()
+            person = people[role]
+            if person is not None:
+                client.force_login(person)
+            try:
+                with transaction.atomic():
+                    before = state()
+                    response = client.post(url, form)
+                    after = state()
+                    outcome = _action_outcome(response)
+                    if outcome in (LOGIN, DENIED) or outcome.startswith("status 4"):
+                        got = outcome if before == after else f"{outcome} but changed"
+                    elif before == after:
+                        got = f"{outcome}, nothing changed"
+                    elif template.startswith("/admin/learning-reports/") and {o for o, _r in after[0] ^ before[0]} != {
+                        person.pk
+                    }:
+                        got = "changed someone else's schedules"
+                    else:
+                        got = DONE
+                    raise _Undo
+            except _Undo:
+                pass
+            want = expected[ROLES.index(role)]
+            if got != want:
+                mismatches.append(f"{role:17} POST {url:60} expected {want}, got {got}")
+    assert not mismatches, "\n" + "\n".join(mismatches)
