@@ -24,6 +24,10 @@ from lms.accounts.api import SponsoringProgram, User, manager_scope_describe
 # The longest period a report covers: a century is a typing mistake, not a question.
 MAX_PERIOD_DAYS = 366 * 20
 DEFAULT_PERIOD_DAYS = 365
+# The country or program filter's value for students who gave none: a row of the completion report
+# for them links to them alone, not to everyone of that program or country.
+NOT_GIVEN = "none"
+NO_PROGRAM = 0  # ``ReportFilters.program_id`` of students without a sponsoring program
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,8 +38,8 @@ class ReportFilters:
     end: datetime.date
     course_id: int | None = None
     cohort_id: int | None = None
-    country: str = ""
-    program_id: int | None = None
+    country: str = ""  # a country code, or NOT_GIVEN
+    program_id: int | None = None  # a program's id, or NO_PROGRAM
     service: str = ""
     # Set when the filters as given were refused: the report is empty and says why.
     refused: bool = False
@@ -56,11 +60,15 @@ class ReportFilters:
             "course": self.course_id or "",
             "cohort": self.cohort_id or "",
             "country": self.country,
-            "program": self.program_id or "",
+            "program": self._program_value or "",
             "service": self.service,
             **extra,
         }
         return urlencode({key: value for key, value in values.items() if value not in ("", None)})
+
+    @property
+    def _program_value(self) -> int | str | None:
+        return NOT_GIVEN if self.program_id == NO_PROGRAM else self.program_id
 
     def as_dict(self) -> dict:
         """The filters as they are stored on a scheduled report (without its period, which moves)."""
@@ -68,7 +76,7 @@ class ReportFilters:
             "course": self.course_id,
             "cohort": self.cohort_id,
             "country": self.country,
-            "program": self.program_id,
+            "program": self._program_value,
             "service": self.service,
         }
 
@@ -92,6 +100,10 @@ def _empty_choice():
     return [("", _("All"))]
 
 
+def _program_id(value) -> int:
+    return NO_PROGRAM if value == NOT_GIVEN else int(value)
+
+
 class ReportFilterForm(forms.Form):
     """The shared filters. Bound to the request's query string; ``filters()`` gives what to report on."""
 
@@ -100,7 +112,9 @@ class ReportFilterForm(forms.Form):
     course = forms.TypedChoiceField(label=_("Course"), required=False, coerce=int, empty_value=None)
     cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int, empty_value=None)
     country = forms.ChoiceField(label=_("Country"), required=False)
-    program = forms.TypedChoiceField(label=_("Sponsoring program"), required=False, coerce=int, empty_value=None)
+    program = forms.TypedChoiceField(
+        label=_("Sponsoring program"), required=False, coerce=_program_id, empty_value=None
+    )
     service = forms.ChoiceField(label=_("Service"), required=False)
 
     def __init__(self, data=None, *, user, today=None):
@@ -117,16 +131,28 @@ class ReportFilterForm(forms.Form):
         programs = SponsoringProgram.objects.only("name").order_by("name")
         if scope and scope["program_ids"]:
             programs = programs.filter(pk__in=scope["program_ids"])
+        # "Not given" is offered when some students gave no country or program, and never to a manager
+        # limited to some (those students are outside the scope).
+        no_country = no_program = False
         if scope and scope["countries"]:
             codes = scope["countries"]
         else:
-            codes = User.objects.exclude(country="").order_by().values_list("country", flat=True).distinct()
+            codes = set(User.objects.order_by().values_list("country", flat=True).distinct())
+            no_country = "" in codes
+            codes.discard("")
+        if not (scope and scope["program_ids"]):
+            no_program = User.objects.filter(sponsoring_program__isnull=True, enrolments__isnull=False).exists()
         country_choices = sorted(((code, all_countries.name(code) or code) for code in codes), key=lambda c: c[1])
+        if no_country:
+            country_choices.append((NOT_GIVEN, _("Not given")))
+        program_choices = [(p.pk, p.name) for p in programs]
+        if no_program:
+            program_choices.append((NOT_GIVEN, _("None")))
         services = User.objects.exclude(service="").order_by("service").values_list("service", flat=True).distinct()
         self.fields["course"].choices = _empty_choice() + [(c.pk, c.title) for c in courses]
         self.fields["cohort"].choices = _empty_choice() + [(c.pk, f"{c.course.title}: {c.name}") for c in cohorts]
         self.fields["country"].choices = _empty_choice() + country_choices
-        self.fields["program"].choices = _empty_choice() + [(p.pk, p.name) for p in programs]
+        self.fields["program"].choices = _empty_choice() + program_choices
         self.fields["service"].choices = _empty_choice() + [(s, s) for s in services]
         for name, message in UNKNOWN_VALUE_MESSAGES.items():
             self.fields[name].error_messages["invalid_choice"] = message

@@ -21,7 +21,7 @@ from certificates.api import CertificateStatus
 from courses.api import EnrolmentStatus
 
 from . import selectors
-from .filters import ReportFilters
+from .filters import NOT_GIVEN, ReportFilters
 
 ENROLMENT_STATUS_LABELS = dict(EnrolmentStatus.choices)
 CERTIFICATE_STATUS_LABELS = dict(CertificateStatus.choices)
@@ -210,8 +210,9 @@ def completion_table(*, user, filters: ReportFilters, params: dict) -> Table:
     def link(row):
         return {
             "stage": selectors.Stage.ENROLLED,
-            "country": row["user__country"] or "",
-            "program": row["user__sponsoring_program_id"] or "",
+            # A row of students with no country or program lists them alone, not everyone.
+            "country": row["user__country"] or NOT_GIVEN,
+            "program": row["user__sponsoring_program_id"] or NOT_GIVEN,
         }
 
     return Table(headings=headings, source=queryset, cells=cells, link=link)

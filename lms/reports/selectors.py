@@ -35,7 +35,7 @@ from courses.api import (
 )
 from lms.accounts.api import Role, user_has_role
 
-from .filters import ReportFilters
+from .filters import NO_PROGRAM, NOT_GIVEN, ReportFilters
 
 
 def user_may_report(*, user) -> bool:
@@ -56,9 +56,13 @@ def report_enrolments(*, user, filters: ReportFilters) -> QuerySet:
         enrolments = enrolments.filter(course_id=filters.course_id)
     if filters.cohort_id:
         enrolments = enrolments.filter(cohort_id=filters.cohort_id)
-    if filters.country:
+    if filters.country == NOT_GIVEN:
+        enrolments = enrolments.filter(user__country="")
+    elif filters.country:
         enrolments = enrolments.filter(user__country=filters.country)
-    if filters.program_id:
+    if filters.program_id == NO_PROGRAM:
+        enrolments = enrolments.filter(user__sponsoring_program__isnull=True)
+    elif filters.program_id:
         enrolments = enrolments.filter(user__sponsoring_program_id=filters.program_id)
     if filters.service:
         enrolments = enrolments.filter(user__service=filters.service)
