@@ -17,7 +17,7 @@ import dataclasses
 import datetime
 
 from django.db.models import Avg, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, Coalesce, Round, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -549,7 +549,8 @@ def students_at_risk(
     ).annotate(
         progress_percent=Case(
             When(required_total=0, then=Value(100)),
-            default=F("required_done") * 100 / F("required_total"),
+            # Rounded as the roster and the enrolment screens round it (integer division would show 66 for 2 of 3).
+            default=Cast(Round(F("required_done") * 100.0 / F("required_total")), IntegerField()),
             output_field=IntegerField(),
         )
     )
