@@ -157,17 +157,20 @@ def _at_risk_expected(data, idle_days, pace_margin) -> dict[str, tuple[bool, boo
     return expected
 
 
-@pytest.mark.parametrize(("idle_days", "pace_margin"), [(14, 20), (21, 20), (14, 60), (30, 45)])
-def test_at_risk_lists_idle_and_behind_students_by_the_parameters(data, manager_client, idle_days, pace_margin):
-    response = _report(manager_client, "at_risk", idle_days=idle_days, pace_margin=pace_margin)
-    rows = {row["Name"]: row for row in _table(response)}
-    expected = _at_risk_expected(data, idle_days, pace_margin)
-    assert expected, "each case lists someone"
-    assert set(rows) == set(expected)
-    idle_reason = f"No activity for {idle_days} days or more"
-    for name, (idle, behind) in expected.items():
-        why = rows[name]["Why"]
-        assert (idle_reason in why) == idle and ("Behind the cohort's pace" in why) == behind, name
+def test_at_risk_lists_idle_and_behind_students_by_the_parameters(data, manager_client):
+    seen = set()
+    for idle_days, pace_margin in [(14, 20), (21, 20), (14, 60), (30, 45)]:
+        response = _report(manager_client, "at_risk", idle_days=idle_days, pace_margin=pace_margin)
+        rows = {row["Name"]: row for row in _table(response)}
+        expected = _at_risk_expected(data, idle_days, pace_margin)
+        assert expected, "each case lists someone"
+        assert set(rows) == set(expected), (idle_days, pace_margin)
+        seen.add(frozenset(expected.items()))
+        idle_reason = f"No activity for {idle_days} days or more"
+        for name, (idle, behind) in expected.items():
+            why = rows[name]["Why"]
+            assert (idle_reason in why) == idle and ("Behind the cohort's pace" in why) == behind, name
+    assert len(seen) == 4, "each pair of parameters lists other students or other reasons"
 
 
 def test_at_risk_never_lists_completed_withdrawn_or_pending_students(data, manager_client):
