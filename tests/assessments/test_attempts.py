@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -254,6 +255,7 @@ def test_starting_takes_a_bounded_number_of_queries(student, enrolment, course):
     for size in (3, 30):
         questions = [QuestionFactory(course=course, options=[("Yes", True), ("No", False)]) for _ in range(size)]
         exam = AssessmentFactory(course=course, questions=questions, is_required=False, shuffle_options=True)
+        cache.clear()  # each start records activity on the enrolment (at most once per few minutes)
         with CaptureQueriesContext(connection) as captured:
             attempt_start(user=student, assessment=exam)
         counts.append(len(captured))
@@ -372,3 +374,11 @@ def test_a_refused_start_still_submits_the_overdue_attempt(student, enrolment, c
     assert refusal.overdue_submitted
     old.refresh_from_db()
     assert old.status == AttemptStatus.GRADED and old.auto_submitted and old.submitted_at == old.deadline
+
+
+def test_starting_an_assessment_counts_as_activity_on_the_enrolment(student, enrolment, course, single):
+    quiz = AssessmentFactory(course=course, questions=[single], is_required=False)
+    assert enrolment.last_activity_at is None
+    attempt_start(user=student, assessment=quiz)
+    enrolment.refresh_from_db()
+    assert enrolment.last_activity_at is not None
