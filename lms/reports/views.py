@@ -19,6 +19,8 @@ from django.views.generic import TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from django_countries import countries as all_countries
+
 from lms.accounts.api import manager_scope_describe
 
 from . import exports, selectors
@@ -34,6 +36,14 @@ PAGE_SIZE = 50
 def report_url(key: str, query: str = "") -> str:
     url = reverse(f"{NAMESPACE}:report", args=[key])
     return f"{url}?{query}" if query else url
+
+
+def _scope_named(user) -> dict | None:
+    """The manager's scope as the page names it: countries by name in the reader's language, not by code."""
+    scope = manager_scope_describe(user=user)
+    if scope is None:
+        return None
+    return {**scope, "countries": [all_countries.name(code) or code for code in scope["countries"]]}
 
 
 class _ReportsMixin(WagtailAdminTemplateMixin):
@@ -63,7 +73,7 @@ class _ReportsMixin(WagtailAdminTemplateMixin):
         return super().get_context_data(
             filter_form=self.filter_form,
             filters=self.filters,
-            scope=manager_scope_describe(user=self.request.user),
+            scope=_scope_named(self.request.user),
             reports=[report for report in REPORTS.values() if report.key != "students"],
             **kwargs,
         )
