@@ -370,12 +370,6 @@ def test_the_beat_schedule_names_the_task():
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.xfail(
-    strict=True,
-    raises=Exception,
-    reason="lms/celery.py autodiscovers tasks of lms.accounts, courses, assessments and certificates only: "
-    'a worker does not know lms.reports.tasks (NotRegistered). Fix: add "lms.reports" to autodiscover_tasks.',
-)
 def test_the_periodic_task_sends_due_reports_on_a_real_worker(workers, tmp_path):
     from lms.reports.tasks import scheduled_reports_send_due_task
 
