@@ -548,13 +548,19 @@ def students_at_risk(
         expected_percent=Value(None, output_field=IntegerField()) if not expected else expected_percent,
     ).annotate(
         progress_percent=Case(
-            When(required_total=0, then=Value(100)),
+            # As the roster shows it: nothing required and not completed yet is 0 %.
+            When(required_total=0, then=Value(0)),
             # Rounded as the roster and the enrolment screens round it (integer division would show 66 for 2 of 3).
             default=Cast(Round(F("required_done") * 100.0 / F("required_total")), IntegerField()),
             output_field=IntegerField(),
         )
     )
-    behind = Q(expected_percent__isnull=False, progress_percent__lt=F("expected_percent") - pace_margin)
+    # A course with no required module sets no pace to fall behind.
+    behind = Q(
+        expected_percent__isnull=False,
+        required_total__gt=0,
+        progress_percent__lt=F("expected_percent") - pace_margin,
+    )
     return (
         annotated.filter(idle | behind)
         .annotate(
