@@ -32,7 +32,7 @@ system-packages:
 # Development server: SQLite and in-process Celery unless DATABASE_URL/REDIS_URL are set.
 run: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo --history
 	$(MANAGE) runserver 127.0.0.1:8000
 
 lint: $(VENV)/.installed-test

@@ -1,15 +1,18 @@
 """Load the demo curriculum, its artwork, question banks and assessments, and (in development) the demo users.
 
 Safe to run again: what exists is kept as it is, what is missing is created.
+``--history`` adds two years of made-up cohorts, students and results for the
+reports (``lms/demo/history.py``), once.
 """
 
 import datetime
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,7 +54,7 @@ from courses.api import (
     module_complete,
 )
 from lms.accounts.api import Role, SponsoringProgram, User, user_roles_set
-from lms.demo import curriculum, images, questions
+from lms.demo import curriculum, history, images, questions
 
 DEMO_PASSWORD = "pme-demo"  # noqa: S105 - published demo credential, development settings only
 
@@ -196,7 +199,17 @@ TEACHING = {
 class Command(BaseCommand):
     help = "Load the demo curriculum (and demo users under development settings). Safe to run twice."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help="Also load two years of made-up students, cohorts, results and certificates for the reports "
+            "(development settings only; loaded once).",
+        )
+
     def handle(self, *args, **options):
+        if options["history"] and not getattr(settings, "LMS_DEMO_USERS", False):
+            raise CommandError("--history makes thousands of made-up accounts: development settings only.")
         with transaction.atomic():
             themes = self._themes()
             programs = self._programs()
@@ -214,8 +227,27 @@ class Command(BaseCommand):
                 f"Demo curriculum ready ({created} new pages, {banks[0]} new questions, {banks[1]} new assessments)."
             )
         )
+        if options["history"]:
+            self._history(users)
         if users:
             self._print_sign_ins()
+
+    def _history(self, users):
+        started = time.monotonic()
+        made = history.history_load(manager=users["manager@example.org"], students=history.STUDENTS)
+        if made is None:
+            self.stdout.write("Demo history already loaded: nothing added.")
+            return
+        statuses = ", ".join(f"{count} {status}" for status, count in sorted(made["statuses"].items()))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo history ready in {time.monotonic() - started:.1f} s: {made['students']} students from "
+                f"{made['countries']} countries, {made['cohorts']} cohorts, {made['enrolments']} enrolments "
+                f"({statuses}), {made['attempts']} graded attempts, {made['issued']} certificates issued and "
+                f"{made['revoked']} revoked ({made['certificates'] - made['issued'] - made['revoked']} awaiting the "
+                "holder's name; none rendered: see lms/demo/history.py)."
+            )
+        )
 
     def _themes(self):
         return {
