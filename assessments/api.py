@@ -18,7 +18,7 @@ from .services import (
     attempt_submit,
     essay_grade,
 )
-from .staff import QuestionStatistic, question_statistics_for_enrolments
+from .staff import QuestionStatistic, question_statistics
 
 __all__ = [
     "Assessment",
@@ -36,6 +36,6 @@ __all__ = [
     "attempt_start_guarded",
     "attempt_submit",
     "essay_grade",
-    "question_statistics_for_enrolments",
+    "question_statistics",
     "user_teaches_course",
 ]

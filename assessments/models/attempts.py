@@ -60,7 +60,18 @@ class Attempt(models.Model):
                 name="assessments_attempt_graded_has_score",
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            # Reports (lms.reports): students with a graded attempt, and results graded in a period,
+            # read from the index alone.
+            models.Index(fields=["enrolment"], condition=models.Q(status="graded"), name="attempt_graded_enrolment"),
+            models.Index(
+                fields=["graded_at"],
+                include=["assessment", "user", "enrolment", "passed", "percent"],
+                condition=models.Q(status="graded"),
+                name="attempt_graded_at",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.assessment} · {self.user} · {self.number}"

@@ -150,7 +150,13 @@ class Enrolment(TimeStampedModel):
                 name="courses_enrolment_active_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["course", "status"]), models.Index(fields=["cohort", "status"])]
+        indexes = [
+            models.Index(fields=["course", "status"]),
+            models.Index(fields=["cohort", "status"]),
+            # Reports (lms.reports): places given and courses completed in a period.
+            models.Index(fields=["activated_at"], name="enrolment_activated_at"),
+            models.Index(fields=["completed_at"], name="enrolment_completed_at"),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.course.title}"

@@ -1,8 +1,7 @@
 """Reads behind the program managers' reports: every figure is aggregated by the database.
 
-Everything starts from ``report_enrolments``: the enrolments the manager may see
-(``enrolment_list_visible_to`` applies their scope of countries and programs),
-narrowed by the shared filters. Each selector issues a fixed number of queries
+Everything starts from ``report_condition``: the enrolments the manager may see
+(their scope of countries and programs), narrowed by the shared filters. Each selector issues a fixed number of queries
 whatever the number of students, enrolments, attempts or certificates; Python
 only shapes what the database has already counted (one row per month, per
 country, per question).
@@ -16,12 +15,26 @@ completed the course, and hold a valid certificate, whenever that happened.
 import dataclasses
 import datetime
 
-from django.db.models import Avg, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Round, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.api import Assessment, Attempt, AttemptStatus, question_statistics_for_enrolments
+from assessments.api import Assessment, Attempt, AttemptStatus, question_statistics
 from certificates.api import Certificate, CertificateStatus, certificate_verify_url
 from courses.api import (
     Cohort,
@@ -30,10 +43,9 @@ from courses.api import (
     EnrolmentStatus,
     ModulePage,
     ModuleProgress,
-    enrolment_list_visible_to,
     enrolment_progress_annotate,
 )
-from lms.accounts.api import Role, user_has_role
+from lms.accounts.api import Role, manager_scope_filter, user_has_role
 
 from .filters import NO_PROGRAM, NOT_GIVEN, ReportFilters
 
@@ -47,26 +59,47 @@ def user_may_report(*, user) -> bool:
     )
 
 
+def report_condition(*, user, filters: ReportFilters, enrolment: str = "") -> Q | None:
+    """The enrolments a report covers, as a condition on the enrolment reached through ``enrolment``
+    ("" from an Enrolment, "enrolment" from an Attempt or a Certificate…); None for none at all.
+
+    Reports are for program managers and administrators, whose visible enrolments
+    (``enrolment_list_visible_to``) are those of the students in their scope:
+    applied here as a join condition, so an unscoped, unfiltered report reads the
+    rows it counts and no semi-join over every enrolment.
+    """
+    if filters.refused or not user_may_report(user=user):
+        return None
+    prefix = f"{enrolment}__" if enrolment else ""
+    condition = Q()
+    scope = manager_scope_filter(user=user, student=f"{prefix}user")
+    if scope is not None:
+        condition &= scope
+    if filters.course_id:
+        condition &= Q(**{f"{prefix}course_id": filters.course_id})
+    if filters.cohort_id:
+        condition &= Q(**{f"{prefix}cohort_id": filters.cohort_id})
+    if filters.country == NOT_GIVEN:
+        condition &= Q(**{f"{prefix}user__country": ""})
+    elif filters.country:
+        condition &= Q(**{f"{prefix}user__country": filters.country})
+    if filters.program_id == NO_PROGRAM:
+        condition &= Q(**{f"{prefix}user__sponsoring_program__isnull": True})
+    elif filters.program_id:
+        condition &= Q(**{f"{prefix}user__sponsoring_program_id": filters.program_id})
+    if filters.service:
+        condition &= Q(**{f"{prefix}user__service": filters.service})
+    return condition
+
+
+def _covered(queryset: QuerySet, *, user, filters: ReportFilters, enrolment: str = "") -> QuerySet:
+    condition = report_condition(user=user, filters=filters, enrolment=enrolment)
+    return queryset.none() if condition is None else queryset.filter(condition)
+
+
 def report_enrolments(*, user, filters: ReportFilters) -> QuerySet:
     """Enrolments in the manager's scope that match the filters (all but the period)."""
-    if filters.refused or not user_may_report(user=user):
-        return Enrolment.objects.none()
-    enrolments = enrolment_list_visible_to(user=user)
-    if filters.course_id:
-        enrolments = enrolments.filter(course_id=filters.course_id)
-    if filters.cohort_id:
-        enrolments = enrolments.filter(cohort_id=filters.cohort_id)
-    if filters.country == NOT_GIVEN:
-        enrolments = enrolments.filter(user__country="")
-    elif filters.country:
-        enrolments = enrolments.filter(user__country=filters.country)
-    if filters.program_id == NO_PROGRAM:
-        enrolments = enrolments.filter(user__sponsoring_program__isnull=True)
-    elif filters.program_id:
-        enrolments = enrolments.filter(user__sponsoring_program_id=filters.program_id)
-    if filters.service:
-        enrolments = enrolments.filter(user__service=filters.service)
-    return enrolments
+    return _covered(Enrolment.objects.all(), user=user, filters=filters)
 
 
 # Stages of the funnel, and the other sets of students a figure can stand for -----------------
@@ -115,6 +148,11 @@ def _graded_enrolments(assessment_id: int | None = None, *, passed: bool | None 
 
 def _certified_enrolments() -> QuerySet:
     return Certificate.objects.filter(status=CertificateStatus.ISSUED).values("enrolment_id")
+
+
+def _issued_certificate() -> FilteredRelation:
+    """The enrolment's valid certificate, joined (there is at most one: one current certificate each)."""
+    return FilteredRelation("certificates", condition=Q(certificates__status=CertificateStatus.ISSUED))
 
 
 def _stage_conditions(filters: ReportFilters) -> dict[str, Q]:
@@ -260,13 +298,27 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def funnel(*, user, filters: ReportFilters) -> list[FunnelStep]:
-    """Enrolled → started → assessed → completed → certified, in one query."""
-    conditions = _stage_conditions(filters)
-    counts = report_enrolments(user=user, filters=filters).aggregate(
-        **{stage: Count("pk", filter=conditions[stage]) for stage, _label in FUNNEL}
+    """Enrolled → started → assessed → completed → certified, in two queries.
+
+    Certificates join in (a filtered relation: at most one issued certificate per
+    enrolment); graded attempts, of which there may be several, are counted by a
+    semi-join of their own. A subquery inside an aggregate's FILTER would be
+    evaluated once per row, or hashed only when it fits in ``work_mem``.
+    """
+    start, end = filters.period
+    enrolled = report_enrolments(user=user, filters=filters).filter(activated_at__gte=start, activated_at__lt=end)
+    counts = enrolled.annotate(issued=_issued_certificate()).aggregate(
+        **{
+            Stage.ENROLLED: Count("pk"),
+            Stage.STARTED: Count("pk", filter=Q(last_activity_at__isnull=False)),
+            Stage.COMPLETED: Count("pk", filter=Q(completed_at__isnull=False)),
+            Stage.CERTIFIED: Count("issued__pk"),
+        }
     )
+    counts[Stage.ASSESSED] = enrolled.filter(
+        Exists(Attempt.objects.filter(enrolment=OuterRef("pk"), status=AttemptStatus.GRADED))
+    ).count()
     steps, previous = [], None
-    enrolled = counts[Stage.ENROLLED]
     for stage, label in FUNNEL:
         count = counts[stage]
         steps.append(
@@ -274,7 +326,7 @@ def funnel(*, user, filters: ReportFilters) -> list[FunnelStep]:
                 stage=stage,
                 label=str(label),
                 count=count,
-                of_enrolled=_ratio(count, enrolled),
+                of_enrolled=_ratio(count, counts[Stage.ENROLLED]),
                 of_previous=None if previous is None else _ratio(count, previous),
             )
         )
@@ -370,11 +422,11 @@ def assessment_results(*, user, filters: ReportFilters) -> list[AssessmentResult
     """Per assessment, over attempts graded in the period: attempts, students, who passed, mean score."""
     start, end = filters.period
     rows = (
-        Attempt.objects.filter(
-            status=AttemptStatus.GRADED,
-            graded_at__gte=start,
-            graded_at__lt=end,
-            enrolment__in=report_enrolments(user=user, filters=filters),
+        _covered(
+            Attempt.objects.filter(status=AttemptStatus.GRADED, graded_at__gte=start, graded_at__lt=end),
+            user=user,
+            filters=filters,
+            enrolment="enrolment",
         )
         .values("assessment_id", "assessment__title", "assessment__course__title")
         .annotate(
@@ -402,7 +454,7 @@ def assessment_results(*, user, filters: ReportFilters) -> list[AssessmentResult
 def certificates_in_period(*, user, filters: ReportFilters) -> tuple[int, int]:
     """Certificates issued (reissues not counted twice) and revoked in the period, in one query."""
     start, end = filters.period
-    counts = Certificate.objects.filter(enrolment__in=report_enrolments(user=user, filters=filters)).aggregate(
+    counts = _covered(Certificate.objects.all(), user=user, filters=filters, enrolment="enrolment").aggregate(
         issued=Count("pk", filter=Q(issued_at__gte=start, issued_at__lt=end) & ~Q(status=CertificateStatus.REPLACED)),
         revoked=Count("pk", filter=Q(revoked_at__gte=start, revoked_at__lt=end)),
     )
@@ -436,13 +488,14 @@ def completion_by_country_and_program(*, user, filters: ReportFilters) -> QueryS
     return (
         report_enrolments(user=user, filters=filters)
         .filter(conditions[Stage.ENROLLED])
+        .annotate(issued=_issued_certificate())
         .values("user__country", "user__sponsoring_program_id", "user__sponsoring_program__name")
         .annotate(
             enrolled=Count("pk"),
             active=Count("pk", filter=Q(status=EnrolmentStatus.ACTIVE)),
             completed=Count("pk", filter=Q(completed_at__isnull=False)),
             withdrawn=Count("pk", filter=Q(status=EnrolmentStatus.WITHDRAWN)),
-            certified=Count("pk", filter=Q(pk__in=_certified_enrolments())),
+            certified=Count("issued__pk"),
         )
         .order_by("user__country", "user__sponsoring_program__name")
     )
@@ -589,12 +642,11 @@ def assessment_analysis(*, user, filters: ReportFilters, assessment_id: int):
     if assessment is None:
         return None, []
     start, end = filters.period
-    return assessment, question_statistics_for_enrolments(
-        assessment=assessment,
-        enrolments=report_enrolments(user=user, filters=filters),
-        submitted_from=start,
-        submitted_before=end,
-    )
+    condition = report_condition(user=user, filters=filters, enrolment="attempt__enrolment")
+    if condition is None:
+        return assessment, []
+    condition &= Q(attempt__submitted_at__gte=start, attempt__submitted_at__lt=end)
+    return assessment, question_statistics(assessment_id=assessment.pk, attempts=condition)
 
 
 def certificate_url(code: str | None) -> str:
