@@ -65,6 +65,7 @@ bench: install-test
 	$(BIN)/python tests/perf/bench_exam.py
 	$(BIN)/python tests/perf/bench_certificates.py --part all
 	$(BIN)/python tests/perf/bench_cohort.py
+	$(BIN)/python tests/perf/bench_reports.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media media-test staticfiles

@@ -203,12 +203,15 @@ def _certificates_in_period(filters: ReportFilters, *, revoked: bool) -> QuerySe
     )
 
 
-def _current_certificate(field: str) -> Subquery:
-    return Subquery(
-        Certificate.objects.filter(enrolment=OuterRef("pk"))
-        .exclude(status=CertificateStatus.REPLACED)
-        .order_by("-pk")
-        .values(field)[:1]
+def _current_certificate() -> FilteredRelation:
+    """The enrolment's current certificate (valid, revoked, or on its way), joined: the database
+    allows one that is not replaced per enrolment, so the join never repeats a row."""
+    return FilteredRelation("certificates", condition=~Q(certificates__status=CertificateStatus.REPLACED))
+
+
+def _with_certificate(enrolments: QuerySet) -> QuerySet:
+    return enrolments.annotate(current=_current_certificate()).annotate(
+        certificate_code=F("current__code"), certificate_status=F("current__status")
     )
 
 
@@ -234,9 +237,7 @@ STUDENT_ROW_FIELDS = (
 def student_rows(enrolments: QuerySet) -> QuerySet:
     """Enrolments as the student lists show them: who, where from, which course, how far, which certificate."""
     return (
-        enrolments.annotate(
-            certificate_code=_current_certificate("code"), certificate_status=_current_certificate("status")
-        )
+        _with_certificate(enrolments)
         .values(*STUDENT_ROW_FIELDS, "certificate_code", "certificate_status")
         .order_by("user__last_name", "user__first_name", "user__email", "pk")
     )
@@ -419,29 +420,39 @@ def _seconds(value) -> float:
 
 
 def assessment_results(*, user, filters: ReportFilters) -> list[AssessmentResult]:
-    """Per assessment, over attempts graded in the period: attempts, students, who passed, mean score."""
+    """Per assessment, over attempts graded in the period: attempts, students, who passed, mean score.
+
+    Two queries: the counts grouped by the assessment's id alone (grouping by its
+    titles would sort every attempt with them), then the titles of those few.
+    """
     start, end = filters.period
-    rows = (
+    rows = list(
         _covered(
             Attempt.objects.filter(status=AttemptStatus.GRADED, graded_at__gte=start, graded_at__lt=end),
             user=user,
             filters=filters,
             enrolment="enrolment",
         )
-        .values("assessment_id", "assessment__title", "assessment__course__title")
+        .values("assessment_id")
         .annotate(
             attempts=Count("pk"),
             students=Count("user_id", distinct=True),
             passed=Count("user_id", filter=Q(passed=True), distinct=True),
             mean_percent=Avg("percent"),
         )
-        .order_by("assessment__course__title", "assessment__title", "assessment_id")
+        .order_by()
     )
-    return [
+    titles = {
+        row["pk"]: (row["course__title"], row["title"])
+        for row in Assessment.objects.filter(pk__in=[row["assessment_id"] for row in rows]).values(
+            "pk", "title", "course__title"
+        )
+    }
+    results = [
         AssessmentResult(
             assessment_id=row["assessment_id"],
-            title=row["assessment__title"],
-            course_title=row["assessment__course__title"],
+            title=titles[row["assessment_id"]][1],
+            course_title=titles[row["assessment_id"]][0],
             attempts=row["attempts"],
             students=row["students"],
             passed=row["passed"],
@@ -449,6 +460,8 @@ def assessment_results(*, user, filters: ReportFilters) -> list[AssessmentResult
         )
         for row in rows
     ]
+    results.sort(key=lambda result: (result.course_title, result.title, result.assessment_id))
+    return results
 
 
 def certificates_in_period(*, user, filters: ReportFilters) -> tuple[int, int]:
@@ -529,11 +542,7 @@ def cohort_roster(*, user, filters: ReportFilters, assessments: list[Assessment]
         results[f"best_{assessment.pk}"] = Subquery(graded.values("percent")[:1])
         results[f"passed_{assessment.pk}"] = Subquery(graded.values("passed")[:1])
     return (
-        enrolments.annotate(
-            **results,
-            certificate_code=_current_certificate("code"),
-            certificate_status=_current_certificate("status"),
-        )
+        _with_certificate(enrolments.annotate(**results))
         .values(*STUDENT_ROW_FIELDS, "progress_percent", "certificate_code", "certificate_status", *results)
         .order_by("user__last_name", "user__first_name", "user__email", "pk")
     )
