@@ -53,7 +53,7 @@ from courses.api import (
     enrolment_request,
     module_complete,
 )
-from lms.accounts.api import Role, SponsoringProgram, User, user_roles_set
+from lms.accounts.api import ManagerScope, Role, SponsoringProgram, User, user_roles_set
 from lms.demo import curriculum, history, images, questions
 
 DEMO_PASSWORD = "pme-demo"  # noqa: S105 - published demo credential, development settings only
@@ -134,8 +134,13 @@ STAFF = [
     ("instructor@example.org", "Grace", "Okafor", Role.INSTRUCTOR, False),
     ("instructor2@example.org", "Henrik", "Larsen", Role.INSTRUCTOR, False),
     ("manager@example.org", "Priya", "Raman", Role.PROGRAM_MANAGER, False),
+    ("embassy@example.org", "Tomasz", "Nowak", Role.PROGRAM_MANAGER, False),
     ("admin@example.org", "Site", "Administrator", None, True),
 ]
+
+SCOPED_MANAGER = "embassy@example.org"
+SCOPED_COUNTRIES = ("JO", "UA")
+SCOPED_PROGRAM = "imet"
 
 # The demo students' history: (email, course slug, what happened, modules completed).
 # "active" and "completed" places are given by the demo manager; "pending" and
@@ -278,6 +283,12 @@ class Command(BaseCommand):
         for email, first, last, role, is_admin in STAFF:
             details = {"first_name": first, "last_name": last, "is_staff": is_admin, "is_superuser": is_admin}
             users[email] = self._user(email, details, [role] if role else [])
+        # An embassy officer: a program manager who sees only the IMET students of Jordan and Ukraine.
+        scope, created = ManagerScope.objects.get_or_create(
+            user=users[SCOPED_MANAGER], defaults={"countries": list(SCOPED_COUNTRIES)}
+        )
+        if created:
+            scope.sponsoring_programs.set([programs[SCOPED_PROGRAM]])
         return users
 
     def _user(self, email, details, roles):
@@ -553,6 +564,7 @@ class Command(BaseCommand):
             ("student (Arabic name)", "layla.haddad@example.org"),
             ("instructor", "instructor@example.org"),
             ("program manager", "manager@example.org"),
+            ("program manager, scoped", f"{SCOPED_MANAGER} (IMET students of Jordan and Ukraine)"),
             ("administrator", "admin@example.org"),
         ]
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})")
