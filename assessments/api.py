@@ -1,9 +1,11 @@
 """The assessments app's public entry point: other apps import from here only."""
 
+from .grading import answer_clean, grade, question_snapshot
 from .models import (
     Assessment,
     AssessmentItem,
     Attempt,
+    AttemptQuestion,
     AttemptStatus,
     Question,
     QuestionCategory,
@@ -24,18 +26,22 @@ __all__ = [
     "Assessment",
     "AssessmentItem",
     "Attempt",
+    "AttemptQuestion",
     "AttemptRefused",
     "AttemptStatus",
     "Question",
     "QuestionCategory",
     "QuestionOption",
     "QuestionStatistic",
+    "answer_clean",
     "answer_save",
     "attempt_list_for_student",
     "attempt_start",
     "attempt_start_guarded",
     "attempt_submit",
     "essay_grade",
+    "grade",
+    "question_snapshot",
     "question_statistics",
     "user_teaches_course",
 ]

@@ -35,12 +35,19 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, OuterRef, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-# The grading rules and the frozen form of a question (pure functions, not in assessments.api yet),
+# The grading rules and the frozen form of a question (pure functions),
 # and the row of a frozen question: the history writes attempts in bulk exactly as attempt_start
 # and attempt_submit would leave them.
-from assessments.api import Assessment, Attempt, AttemptStatus, Question
-from assessments.grading import answer_clean, grade, question_snapshot
-from assessments.models import AttemptQuestion
+from assessments.api import (
+    Assessment,
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    Question,
+    answer_clean,
+    grade,
+    question_snapshot,
+)
 from certificates.api import (
     Certificate,
     CertificateStatus,
