@@ -325,6 +325,45 @@ def certificate_render(*, certificate_id: int) -> bool:
     return True
 
 
+def certificate_files_ensure(*, certificate_id: int) -> Certificate | None:
+    """The issued certificate with its files, rendered now if it has none; None when it is not issued.
+
+    An issued certificate may have no file: the demo's history marks ~1,800 issued
+    without rendering them. Whoever first asks for the file (the holder, a manager's
+    cohort ZIP) has it rendered then, synchronously: about 0.1 s of CPU, less than a
+    "try again in a minute" page and a queued task would cost the person, and it needs
+    no worker. It prints the certificate's own ``issued_at`` and snapshot, so it is
+    the certificate it would have been. Like ``certificate_render`` the work happens
+    outside any transaction and the result is kept only by a conditional update (still
+    issued, still without a file): two requests at once may both render, but one file
+    is stored and the other removed, and a certificate revoked meanwhile keeps none.
+    Nothing is logged or emailed: the certificate was issued long before.
+    """
+    wanted = Certificate.objects.select_related("template", "template_revision").filter(
+        pk=certificate_id, status=CertificateStatus.ISSUED
+    )
+    certificate = wanted.first()
+    if certificate is None or certificate.pdf:
+        return certificate
+    try:
+        pdf, credential = certificate_files_make(certificate)
+    except Exception as exc:  # kept for the admin's detail page, then the caller decides what to answer
+        wanted.filter(pdf="").update(render_error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    stored = certificate.pdf.storage.save(f"certificates/{certificate.code}.pdf", ContentFile(pdf))
+    won = wanted.filter(pdf="").update(
+        pdf=stored,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf_size=len(pdf),
+        credential=credential,
+        render_error="",
+        updated_at=timezone.now(),
+    )
+    if not won:
+        transaction.on_commit(lambda: certificate.pdf.storage.delete(stored))
+    return wanted.first()
+
+
 def certificate_render_failed(*, certificate_id: int, error: str) -> None:
     """Keep the last error where the admin shows it; the certificate stays pending for the next try."""
     Certificate.objects.filter(pk=certificate_id, status=CertificateStatus.PENDING).update(render_error=error[:2000])

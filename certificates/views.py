@@ -2,7 +2,11 @@
 
 Another student's certificate answers 404, exactly like one that does not exist;
 a certificate that is not valid (being prepared, revoked, replaced) has no file to download.
+A valid one issued without a file (the demo's history) is rendered on this first request:
+see ``certificate_files_ensure`` for why in the request and not by a queued task.
 """
+
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,15 +19,39 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .forms import HolderNameForm
 from .models import CertificateStatus, HolderName
 from .selectors import certificate_for_holder
-from .services import CertificateRefused, holder_name_confirm
+from .services import CertificateRefused, certificate_files_ensure, holder_name_confirm
 from .student import holder_name_suggested, transcript_pdf_for
+
+logger = logging.getLogger(__name__)
+
+# How long a student is asked to wait when rendering their certificate failed just now.
+RETRY_AFTER_SECONDS = 60
+
+
+class _NotReady(Exception):
+    """The certificate is valid but its file could not be made just now."""
 
 
 def _issued_or_404(request, code: str):
+    """The holder's valid certificate, with its files: rendered now if it was issued without them."""
     certificate = certificate_for_holder(user=request.user, code=code)
-    if certificate is None or certificate.status != CertificateStatus.ISSUED or not certificate.pdf:
+    if certificate is None or certificate.status != CertificateStatus.ISSUED:
         raise Http404(_("There is no valid certificate of yours with this code."))
+    if not certificate.pdf:
+        try:
+            certificate = certificate_files_ensure(certificate_id=certificate.pk)
+        except Exception as exc:
+            logger.exception("Certificate %s could not be rendered on demand", certificate.code)
+            raise _NotReady from exc
+        if certificate is None:  # revoked while we rendered
+            raise Http404(_("There is no valid certificate of yours with this code."))
     return certificate
+
+
+def _not_ready(request):
+    response = render(request, "certificates/file_not_ready.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @never_cache
@@ -52,7 +80,10 @@ def holder_name(request):
 @login_required
 @require_GET
 def certificate_pdf(request, code: str):
-    certificate = _issued_or_404(request, code)
+    try:
+        certificate = _issued_or_404(request, code)
+    except _NotReady:
+        return _not_ready(request)
     response = FileResponse(
         certificate.pdf.open("rb"), as_attachment=True, filename=f"certificate-{certificate.code}.pdf"
     )
@@ -64,7 +95,10 @@ def certificate_pdf(request, code: str):
 @login_required
 @require_GET
 def certificate_credential(request, code: str):
-    certificate = _issued_or_404(request, code)
+    try:
+        certificate = _issued_or_404(request, code)
+    except _NotReady:
+        return _not_ready(request)
     response = JsonResponse(certificate.credential, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Type"] = "application/vc+ld+json; charset=utf-8"
     response["Content-Disposition"] = f'attachment; filename="credential-{certificate.code}.json"'

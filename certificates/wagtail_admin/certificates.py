@@ -11,6 +11,7 @@ checks the certificate's status under a row lock and refuses with
 
 import csv
 import io
+import logging
 import re
 import zipfile
 
@@ -52,12 +53,25 @@ from lms.core.spreadsheets import spreadsheet_text
 from ..codes import code_normalize
 from ..models import Certificate, CertificateStatus
 from ..selectors import certificate_list_visible_to, certificate_verify_url, user_manages_certificates
-from ..services import CertificateRefused, certificate_reissue, certificate_revoke, cohort_certificates_issue
+from ..services import (
+    CertificateRefused,
+    certificate_files_ensure,
+    certificate_reissue,
+    certificate_revoke,
+    cohort_certificates_issue,
+)
+
+logger = logging.getLogger(__name__)
 
 ICON = "doc-full"
 NAMESPACE = "certificates_admin"
 # Each file is read and written in pieces of this size: a cohort's ZIP never sits in memory.
 ZIP_CHUNK = 64 * 1024
+# Valid certificates issued without a file (the demo's history) are rendered for the archive, at
+# most this many per download: about 0.1 s each, so a cohort of a few dozen comes whole and one
+# of thousands never holds a web thread for minutes. The others are listed in the manifest as
+# not rendered yet; each download renders the next ones, and a rendered file is kept.
+ZIP_RENDER_LIMIT = 50
 
 
 def _url(name, *args, query=None) -> str:
@@ -171,11 +185,12 @@ def cohort_certificate_counts(*, cohort) -> dict:
     }
 
 
-def cohort_certificates_for_archive(*, cohort):
-    """The cohort's certificates for the manifest, by holder; issued ones have a file in the ZIP."""
+def cohort_certificates_for_archive(*, cohort, user):
+    """The cohort's certificates the person may see, for the manifest, by holder; issued ones have a
+    file in the ZIP. A program manager limited to some countries or programs gets those students' only."""
     return (
-        Certificate.objects.filter(enrolment__cohort=cohort)
-        .select_related("holder")
+        certificate_list_visible_to(user=user)
+        .filter(enrolment__cohort=cohort)
         .order_by("holder_name_latin", "holder_name", "code")
     )
 
@@ -545,26 +560,62 @@ MANIFEST_HEADINGS = (
     gettext_lazy("Issued"),
     gettext_lazy("File"),
     gettext_lazy("Verification URL"),
+    gettext_lazy("Note"),
 )
+NOT_RENDERED_YET = gettext_lazy("Valid, not rendered yet: download the archive again to include it.")
+RENDER_FAILED = gettext_lazy("Valid, but its file could not be rendered: see the certificate's page.")
 
 
-def cohort_archive_chunks(*, cohort, certificates, verify_url):
-    """The ZIP, piece by piece: ``manifest.csv`` (every certificate of the cohort), then each issued PDF.
+def _archive_file(certificate, *, render: bool):
+    """The certificate's stored file for the archive: (certificate, "") when it has one, made now when
+    it was issued without one and ``render`` allows, else (None, note for the manifest)."""
+    current = Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.ISSUED).first()
+    if current is None:
+        return None, ""  # revoked while the archive was being written: left out
+    if current.pdf:
+        return current, ""
+    if not render:
+        return None, str(NOT_RENDERED_YET)
+    try:
+        current = certificate_files_ensure(certificate_id=current.pk)
+    except Exception:
+        logger.exception("Certificate %s could not be rendered for a cohort's archive", current.code)
+        return None, str(RENDER_FAILED)
+    return current, ""
+
+
+def cohort_archive_chunks(*, cohort, certificates, verify_url, render_limit: int | None = None):
+    """The ZIP, piece by piece: each valid certificate's PDF, then ``manifest.csv`` (every certificate).
 
     PDFs are read from storage in ZIP_CHUNK pieces and handed on at once, so memory
-    stays flat whatever the cohort's size. The archive is written as a stream
-    (sizes after each file), which every unzip tool reads.
+    stays flat whatever the cohort's size. A valid certificate without a file yet is
+    rendered first (``certificate_files_ensure``, at most ``render_limit`` a download).
+    The manifest comes last, so it says exactly which files the archive holds. The
+    archive is written as a stream (sizes after each file), which every unzip tool reads.
     """
     sink = _Sink()
     archive = zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
+    listed = list(certificates.iterator(chunk_size=500))
+    files, notes = {}, {}
+    renders_left = ZIP_RENDER_LIMIT if render_limit is None else render_limit
+    for certificate in listed:
+        if certificate.status != CertificateStatus.ISSUED:
+            continue
+        stored, notes[certificate.pk] = _archive_file(certificate, render=renders_left > 0)
+        if not certificate.pdf:
+            renders_left -= 1
+        if stored is None:
+            continue
+        name = _file_name(certificate)
+        with stored.pdf.open("rb") as source, archive.open(name, mode="w") as entry:
+            for piece in iter(lambda: source.read(ZIP_CHUNK), b""):
+                entry.write(piece)
+                yield sink.take()
+        files[certificate.pk] = name
     rows = io.StringIO()
     writer = csv.writer(rows)
     writer.writerow([str(heading) for heading in MANIFEST_HEADINGS])
-    issued = []
-    for certificate in certificates.iterator(chunk_size=500):
-        has_file = certificate.status == CertificateStatus.ISSUED and bool(certificate.pdf)
-        if has_file:
-            issued.append((certificate.pk, _file_name(certificate)))
+    for certificate in listed:
         writer.writerow(
             [
                 spreadsheet_text(value)
@@ -577,23 +628,15 @@ def cohort_archive_chunks(*, cohort, certificates, verify_url):
                     certificate.get_status_display(),
                     certificate.completed_on.isoformat(),
                     timezone.localdate(certificate.issued_at).isoformat() if certificate.issued_at else "",
-                    _file_name(certificate) if has_file else "",
+                    files.get(certificate.pk, ""),
                     verify_url(certificate.code) if certificate.is_public else "",
+                    notes.get(certificate.pk, ""),
                 )
             ]
         )
     # UTF-8 with a byte-order mark, so that spreadsheet programs read names in any script.
     archive.writestr("manifest.csv", "\ufeff" + rows.getvalue())
     rows.close()
-    yield sink.take()
-    for certificate_id, name in issued:
-        certificate = Certificate.objects.filter(pk=certificate_id, status=CertificateStatus.ISSUED).first()
-        if certificate is None or not certificate.pdf:
-            continue  # revoked while the archive was being written: left out
-        with certificate.pdf.open("rb") as source, archive.open(name, mode="w") as entry:
-            for piece in iter(lambda: source.read(ZIP_CHUNK), b""):
-                entry.write(piece)
-                yield sink.take()
     archive.close()
     yield sink.take()
 
@@ -606,7 +649,7 @@ class CohortArchiveView(_ManagersOnlyMixin, View):
         response = StreamingHttpResponse(
             cohort_archive_chunks(
                 cohort=cohort,
-                certificates=cohort_certificates_for_archive(cohort=cohort),
+                certificates=cohort_certificates_for_archive(cohort=cohort, user=request.user),
                 verify_url=certificate_verify_url,
             ),
             content_type="application/zip",
