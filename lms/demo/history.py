@@ -15,13 +15,12 @@ service for each cohort (``cohort_certificates_issue``) while the history's
 students have no confirmed name yet, so every certificate is created
 *awaiting the name* and nothing is queued. Then the names are recorded and the
 certificates marked issued, with their historical dates, without a file: a
-state the certificates app already handles everywhere: the verify page
-answers for them (it needs ``issued_at``, not a file), the download views and
-the cohort archive treat an issued certificate without a PDF as having no file
-to give, and ``certificates_sweep`` leaves them alone (it looks only for
-completions without a certificate, *pending* ones and unsent emails, and
-``notified_at`` is set). A manager who wants a PDF for one of them reissues it,
-which renders that one certificate.
+state the certificates app handles everywhere. The verify page answers for
+them (it needs ``issued_at``, not a file); the first download, by the holder or
+in a manager's cohort archive, renders that one certificate
+(``certificate_files_ensure``); and ``certificates_sweep`` leaves them alone (it
+looks only for completions without a certificate, *pending* ones and unsent
+emails, and ``notified_at`` is set).
 """
 
 import datetime

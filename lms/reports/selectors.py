@@ -298,27 +298,50 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def funnel(*, user, filters: ReportFilters) -> list[FunnelStep]:
-    """Enrolled → started → assessed → completed → certified, in two queries.
+def _enrolled_by_bucket(*, user, filters: ReportFilters, granularity: str) -> dict[datetime.date, dict]:
+    """The students who got a place in the period, per day, week or month, with how far they went.
 
-    Certificates join in (a filtered relation: at most one issued certificate per
-    enrolment); graded attempts, of which there may be several, are counted by a
-    semi-join of their own. A subquery inside an aggregate's FILTER would be
-    evaluated once per row, or hashed only when it fits in ``work_mem``.
+    Two grouped queries. Certificates join in (a filtered relation: at most one
+    issued certificate per enrolment); graded attempts, of which there may be
+    several, are counted by a semi-join of their own. (A subquery inside an
+    aggregate's FILTER would run once per row, or be hashed only when it fits in
+    ``work_mem``: 13 minutes at 300,000 enrolments.) The funnel is the sum of the
+    buckets, so the dashboard reads these rows once for both.
     """
     start, end = filters.period
+    bucket = _TRUNC[granularity]("activated_at", tzinfo=timezone.get_current_timezone())
     enrolled = report_enrolments(user=user, filters=filters).filter(activated_at__gte=start, activated_at__lt=end)
-    counts = enrolled.annotate(issued=_issued_certificate()).aggregate(
-        **{
-            Stage.ENROLLED: Count("pk"),
-            Stage.STARTED: Count("pk", filter=Q(last_activity_at__isnull=False)),
-            Stage.COMPLETED: Count("pk", filter=Q(completed_at__isnull=False)),
-            Stage.CERTIFIED: Count("issued__pk"),
-        }
-    )
-    counts[Stage.ASSESSED] = enrolled.filter(
-        Exists(Attempt.objects.filter(enrolment=OuterRef("pk"), status=AttemptStatus.GRADED))
-    ).count()
+    rows = {}
+    for row in (
+        enrolled.annotate(issued=_issued_certificate(), bucket=bucket)
+        .values("bucket")
+        .annotate(
+            **{
+                Stage.ENROLLED: Count("pk"),
+                Stage.STARTED: Count("pk", filter=Q(last_activity_at__isnull=False)),
+                Stage.COMPLETED: Count("pk", filter=Q(completed_at__isnull=False)),
+                Stage.CERTIFIED: Count("issued__pk"),
+            }
+        )
+        .order_by()
+    ):
+        rows[_as_date(row.pop("bucket"))] = {Stage.ASSESSED: 0, **row}
+    for row in (
+        enrolled.filter(Exists(Attempt.objects.filter(enrolment=OuterRef("pk"), status=AttemptStatus.GRADED)))
+        .annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        rows[_as_date(row["bucket"])][Stage.ASSESSED] = row["n"]
+    return rows
+
+
+def funnel(*, user, filters: ReportFilters, by_bucket: dict | None = None) -> list[FunnelStep]:
+    """Enrolled → started → assessed → completed → certified, summed from ``_enrolled_by_bucket``."""
+    if by_bucket is None:
+        by_bucket = _enrolled_by_bucket(user=user, filters=filters, granularity=granularity_for(filters))
+    counts = {stage: sum(row[stage] for row in by_bucket.values()) for stage, _label in FUNNEL}
     steps, previous = [], None
     for stage, label in FUNNEL:
         count = counts[stage]
@@ -357,25 +380,28 @@ def _next_bucket(day: datetime.date, granularity: str) -> datetime.date:
 _TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
 
-def enrolments_over_time(*, user, filters: ReportFilters) -> tuple[str, list[Bucket]]:
-    """Places given and courses completed per day, week or month of the period: two grouped queries."""
-    granularity = granularity_for(filters)
-    trunc = _TRUNC[granularity]
+def _completed_by_bucket(*, user, filters: ReportFilters, granularity: str) -> dict[datetime.date, int]:
     start, end = filters.period
-    enrolments = report_enrolments(user=user, filters=filters)
-    zone = timezone.get_current_timezone()
+    rows = (
+        report_enrolments(user=user, filters=filters)
+        .filter(completed_at__gte=start, completed_at__lt=end)
+        .annotate(bucket=_TRUNC[granularity]("completed_at", tzinfo=timezone.get_current_timezone()))
+        .values("bucket")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {_as_date(row["bucket"]): row["n"] for row in rows}
 
-    def counted(field: str) -> dict[datetime.date, int]:
-        rows = (
-            enrolments.filter(**{f"{field}__gte": start, f"{field}__lt": end})
-            .annotate(bucket=trunc(field, tzinfo=zone))
-            .values("bucket")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        return {_as_date(row["bucket"]): row["n"] for row in rows}
 
-    enrolled, completed = counted("activated_at"), counted("completed_at")
+def enrolments_over_time(
+    *, user, filters: ReportFilters, by_bucket: dict | None = None, completed: dict | None = None
+) -> tuple[str, list[Bucket]]:
+    """Places given and courses completed per day, week or month of the period (empty ones too)."""
+    granularity = granularity_for(filters)
+    if by_bucket is None:
+        by_bucket = _enrolled_by_bucket(user=user, filters=filters, granularity=granularity)
+    if completed is None:
+        completed = _completed_by_bucket(user=user, filters=filters, granularity=granularity)
     buckets, day = [], _bucket_start(filters.start, granularity)
     while day <= filters.end:
         following = _next_bucket(day, granularity)
@@ -383,7 +409,7 @@ def enrolments_over_time(*, user, filters: ReportFilters) -> tuple[str, list[Buc
             Bucket(
                 start=max(day, filters.start),
                 end=min(following - datetime.timedelta(days=1), filters.end),
-                enrolled=enrolled.get(day, 0),
+                enrolled=by_bucket.get(day, {}).get(Stage.ENROLLED, 0),
                 completed=completed.get(day, 0),
             )
         )
@@ -475,12 +501,15 @@ def certificates_in_period(*, user, filters: ReportFilters) -> tuple[int, int]:
 
 
 def dashboard(*, user, filters: ReportFilters) -> Dashboard:
-    """Every figure of the dashboard: seven queries whatever the size of the data."""
-    granularity, buckets = enrolments_over_time(user=user, filters=filters)
+    """Every figure of the dashboard: eight queries whatever the size of the data."""
+    granularity = granularity_for(filters)
+    by_bucket = _enrolled_by_bucket(user=user, filters=filters, granularity=granularity)
+    completed = _completed_by_bucket(user=user, filters=filters, granularity=granularity)
+    granularity, buckets = enrolments_over_time(user=user, filters=filters, by_bucket=by_bucket, completed=completed)
     completions, median = median_days_to_complete(user=user, filters=filters)
     issued, revoked = certificates_in_period(user=user, filters=filters)
     return Dashboard(
-        funnel=funnel(user=user, filters=filters),
+        funnel=funnel(user=user, filters=filters, by_bucket=by_bucket),
         buckets=buckets,
         granularity=granularity,
         median_days_to_complete=median,
