@@ -1603,24 +1603,15 @@ def database_url_for(name: str) -> str:
 
 def database_prepare(url: str, *, fresh: bool) -> bool:
     """Create the database (drop it first when ``fresh``); True when it was made now."""
-    import psycopg
     from psycopg import sql
+    from run import server_connect
 
-    parsed = urllib.parse.urlparse(url)
-    name = parsed.path.lstrip("/")
+    name = urllib.parse.urlparse(url).path.lstrip("/")
     if not name.startswith(DATABASE_PREFIX):
         raise GenerateError(
             f"refusing to touch {name!r}: the reports data set's database starts with {DATABASE_PREFIX}"
         )
-    with psycopg.connect(
-        host=parsed.hostname,
-        port=parsed.port or 5432,
-        user=parsed.username,
-        password=parsed.password,
-        dbname="postgres",
-        autocommit=True,
-        connect_timeout=5,
-    ) as connection:
+    with server_connect(url) as connection:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and not fresh:
             return False

@@ -211,15 +211,12 @@ def bench_environment(media_root: Path) -> dict:
     return env
 
 
-def database_recreate(url: str) -> None:
+def server_connect(url: str):
+    """An autocommit connection to the server of ``url`` (its maintenance database), to create or drop one."""
     import psycopg
-    from psycopg import sql
 
     parsed = urllib.parse.urlparse(url)
-    name = parsed.path.lstrip("/")
-    if not name.endswith("_bench"):
-        raise BenchError(f"refusing to drop {name!r}: the bench database's name must end in _bench")
-    with psycopg.connect(
+    return psycopg.connect(
         host=parsed.hostname,
         port=parsed.port or 5432,
         user=parsed.username,
@@ -227,7 +224,16 @@ def database_recreate(url: str) -> None:
         dbname="postgres",
         autocommit=True,
         connect_timeout=5,
-    ) as connection:
+    )
+
+
+def database_recreate(url: str) -> None:
+    from psycopg import sql
+
+    name = urllib.parse.urlparse(url).path.lstrip("/")
+    if not name.endswith("_bench"):
+        raise BenchError(f"refusing to drop {name!r}: the bench database's name must end in _bench")
+    with server_connect(url) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
