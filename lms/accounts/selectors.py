@@ -52,7 +52,10 @@ def manager_scope_filter(*, user, student: str = "") -> Q | None:
         condition &= Q(**{f"{prefix}country__in": countries})
     if programs:
         condition &= Q(**{f"{prefix}sponsoring_program__in": programs})
-    return condition if countries or programs else None
+    if not countries and not programs:
+        # A scope emptied behind the form's back (its programs deleted, a shell): nobody, never everyone.
+        return Q(pk__in=[])
+    return condition
 
 
 def manager_scope_describe(*, user) -> dict | None:

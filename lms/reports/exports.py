@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 
 import xlsxwriter
 
@@ -57,14 +58,14 @@ def csv_response(table: Table, *, filename: str) -> StreamingHttpResponse:
     return response
 
 
-def xlsx_write(table: Table, target, *, sheet_title: str = "Report") -> None:
+def xlsx_write(table: Table, target, *, sheet_title: str = "") -> None:
     """Write the table as an XLSX workbook to ``target`` (a path or a binary file)."""
     workbook = xlsxwriter.Workbook(
         target,
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "in_memory": False},
     )
     # Excel refuses sheet names with []:*?/\ and longer than 31 characters.
-    safe_title = "".join(ch for ch in sheet_title if ch not in "[]:*?/\\")[:31] or "Report"
+    safe_title = "".join(ch for ch in sheet_title if ch not in "[]:*?/\\")[:31] or gettext("Report")[:31]
     sheet = workbook.add_worksheet(safe_title)
     bold = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})

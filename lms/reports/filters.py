@@ -16,6 +16,7 @@ from django import forms
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from django_countries import countries as all_countries
@@ -25,6 +26,9 @@ from lms.accounts.api import SponsoringProgram, User, manager_scope_describe, ma
 
 # The longest period a report covers: a century is a typing mistake, not a question.
 MAX_PERIOD_DAYS = 366 * 20
+# Dates a report may name: wide enough for any record, narrow enough that no date arithmetic overflows.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2199, 12, 31)
 DEFAULT_PERIOD_DAYS = 365
 # The country or program filter's value for students who gave none: a row of the completion report
 # for them links to them alone, not to everyone of that program or country.
@@ -188,22 +192,33 @@ class ReportFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
+        for day in (start, end):
+            if day and not (EARLIEST <= day <= LATEST):
+                raise forms.ValidationError(
+                    _("Choose dates between %(earliest)s and %(latest)s.")
+                    % {"earliest": date_format(EARLIEST), "latest": date_format(LATEST)}
+                )
         if start and end and end < start:
             raise forms.ValidationError(
                 _("The period ends before it starts: choose a “To” date after the “From” date.")
             )
-        if start and end and (end - start).days > MAX_PERIOD_DAYS:
-            raise forms.ValidationError(_("Choose a period of at most 20 years."))
+        # A date left out is filled in: the period ends today, or lasts a year from the start given.
+        if "start" in cleaned and "end" in cleaned:
+            default_end = default_period(self.today)[1]
+            end = end or (default_end if not start or start <= default_end else start)
+            start = start or min(end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), end)
+            if (end - start).days > MAX_PERIOD_DAYS:
+                raise forms.ValidationError(_("Choose a period of at most 20 years."))
+            cleaned["period"] = (start, end)
         return cleaned
 
     def filters(self) -> ReportFilters:
         """What to report on: the valid filters, or an empty report when any was refused."""
-        default_start, default_end = default_period(self.today)
         if not self.is_valid():
+            default_start, default_end = default_period(self.today)
             return ReportFilters(start=default_start, end=default_end, refused=True)
         data = self.cleaned_data
-        end = data["end"] or (default_end if not data["start"] or data["start"] <= default_end else data["start"])
-        start = data["start"] or min(end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), end)
+        start, end = data["period"]
         return ReportFilters(
             start=start,
             end=end,

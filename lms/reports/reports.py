@@ -62,13 +62,24 @@ def _percent(value) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
+class Link(str):
+    """A cell that is an address: the admin shows it as a link (no other cell is, whatever it holds)."""
+
+    is_link = True
+
+
+# Only these answer at /verify/: a certificate waiting for its holder's name or being prepared has no
+# page yet.
+VERIFIABLE_STATUSES = (CertificateStatus.ISSUED, CertificateStatus.REVOKED)
+
+
 def _certificate_cells(row) -> list:
     code = row.get("certificate_code")
     status = row.get("certificate_status")
     return [
         code or "",
         str(CERTIFICATE_STATUS_LABELS.get(status, "")) if status else "",
-        selectors.certificate_url(code) if code else "",
+        Link(selectors.certificate_url(code)) if code and status in VERIFIABLE_STATUSES else "",
     ]
 
 

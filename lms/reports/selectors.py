@@ -506,14 +506,16 @@ def dashboard(*, user, filters: ReportFilters) -> Dashboard:
     by_bucket = _enrolled_by_bucket(user=user, filters=filters, granularity=granularity)
     completed = _completed_by_bucket(user=user, filters=filters, granularity=granularity)
     granularity, buckets = enrolments_over_time(user=user, filters=filters, by_bucket=by_bucket, completed=completed)
-    completions, median = median_days_to_complete(user=user, filters=filters)
+    # The figure counts every completion in the period, as its chart and its list of students do; the
+    # median can only time those with the date their place was given.
+    _timed, median = median_days_to_complete(user=user, filters=filters)
     issued, revoked = certificates_in_period(user=user, filters=filters)
     return Dashboard(
         funnel=funnel(user=user, filters=filters, by_bucket=by_bucket),
         buckets=buckets,
         granularity=granularity,
         median_days_to_complete=median,
-        completions_in_period=completions,
+        completions_in_period=sum(completed.values()),
         assessments=assessment_results(user=user, filters=filters),
         certificates_issued=issued,
         certificates_revoked=revoked,
@@ -554,15 +556,21 @@ def roster_assessments(*, filters: ReportFilters) -> list[Assessment]:
     return list(Assessment.objects.filter(course_id=cohort.course_id).only("title").order_by("title", "pk"))
 
 
+ROSTER_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED, EnrolmentStatus.WITHDRAWN)
+
+
 def cohort_roster(*, user, filters: ReportFilters, assessments: list[Assessment]) -> QuerySet:
-    """Every student of the cohort with status, progress, best result per assessment and certificate.
+    """Every student of the cohort (who holds or held a place: requests pending or refused are not
+    students of it) with status, progress, best result per assessment and certificate.
 
     One query: progress, results and certificates are correlated subqueries of
     each enrolment (a cohort is hundreds of students, not hundreds of thousands).
     """
     if not filters.cohort_id:
         return Enrolment.objects.none()
-    enrolments = enrolment_progress_annotate(report_enrolments(user=user, filters=filters))
+    enrolments = enrolment_progress_annotate(
+        report_enrolments(user=user, filters=filters).filter(status__in=ROSTER_STATUSES)
+    )
     results = {}
     for assessment in assessments:
         graded = Attempt.objects.filter(
@@ -632,7 +640,13 @@ def students_at_risk(
         output_field=IntegerField(),
     )
     expected_percent = Case(*expected, default=Value(None), output_field=IntegerField()) if expected else Value(None)
-    idle = Q(last_activity_at__lt=idle_since) | Q(last_activity_at__isnull=True, activated_at__lt=idle_since)
+    # The idle clock starts when the place was given, or when the cohort started if that was later:
+    # a student placed weeks before their cohort begins is waiting, not idle.
+    idle_before = (today - datetime.timedelta(days=idle_days)).isoformat()
+    idle = Q(last_activity_at__lt=idle_since) | (
+        Q(last_activity_at__isnull=True, activated_at__lt=idle_since)
+        & (Q(cohort__isnull=True) | Q(cohort__starts_on__lte=idle_before))
+    )
     annotated = enrolments.annotate(
         required_total=total,
         required_done=Coalesce(done, 0),

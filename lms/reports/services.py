@@ -13,7 +13,7 @@ from lms.accounts.api import User, user_email_send
 
 from .exports import XLSX_CONTENT_TYPE, xlsx_file
 from .filters import ReportFilters, filters_from_stored
-from .models import Frequency, ScheduledReport
+from .models import Frequency, ScheduledReport, SendingProblem
 from .reports import REPORTS
 from .selectors import user_may_report
 
@@ -97,10 +97,15 @@ def scheduled_reports_send_due(*, now=None) -> int:
             sent += scheduled_report_send(schedule_id=schedule_id, now=now)
         except OSError as exc:  # the mail server: the report stays due, the next run tries again
             logger.warning("Scheduled report %s not sent: %s", schedule_id, exc)
-            ScheduledReport.objects.filter(pk=schedule_id).update(last_error=str(exc)[:500])
-        except Exception as exc:  # one broken report must not hold back everyone else's
+            ScheduledReport.objects.filter(pk=schedule_id).update(last_error=SendingProblem.MAIL_FAILED)
+        except Exception:  # one broken report must not hold back everyone else's
+            # Not again every quarter of an hour: the next regular sending tries again.
             logger.exception("Scheduled report %s could not be built", schedule_id)
-            ScheduledReport.objects.filter(pk=schedule_id).update(last_error=f"{type(exc).__name__}: {exc}"[:500])
+            schedule = ScheduledReport.objects.filter(pk=schedule_id).first()
+            if schedule is not None:
+                schedule.next_run_at = next_run_after(frequency=schedule.frequency, moment=now)
+                schedule.last_error = SendingProblem.BUILD_FAILED
+                schedule.save(update_fields=["next_run_at", "last_error", "updated_at"])
     return sent
 
 
@@ -120,9 +125,9 @@ def scheduled_report_send(*, schedule_id: int, now=None) -> bool:
     definition = REPORTS.get(schedule.report)
     skipped = None
     if not owner.is_active or not user_may_report(user=owner):
-        skipped = "The owner no longer receives reports."
+        skipped = SendingProblem.OWNER_CANNOT_REPORT
     elif definition is None or not definition.schedulable:
-        skipped = f"There is no longer a report “{schedule.report}” to send."
+        skipped = SendingProblem.UNKNOWN_REPORT
     if skipped:
         schedule.last_error = skipped
         schedule.save(update_fields=["next_run_at", "last_error", "updated_at"])
@@ -142,7 +147,7 @@ def scheduled_report_send(*, schedule_id: int, now=None) -> bool:
                 "start": start,
                 "end": end,
                 "refused": filters.refused,
-                "frequency": schedule.get_frequency_display(),
+                "weekly": schedule.frequency == Frequency.WEEKLY,
                 "report_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
                 + reverse("reports:report", args=[schedule.report])
                 + "?"

@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -265,11 +267,14 @@ class ScheduleCreateView(_OneReportMixin, View):
         except ScheduleRefused as refusal:
             messages.error(request, str(refusal))
             return redirect(back)
-        messages.success(
-            request,
-            _("You will receive this report by email, %(frequency)s. The first one goes out on %(date)s.")
-            % {"frequency": schedule.get_frequency_display().lower(), "date": schedule.next_run_at.date().isoformat()},
-        )
+        first = date_format(timezone.localtime(schedule.next_run_at), "DATE_FORMAT")
+        if schedule.frequency == Frequency.WEEKLY:
+            message = _("You will receive this report by email every Monday. The first one goes out on %(date)s.")
+        else:
+            message = _(
+                "You will receive this report by email on the 1st of every month. The first one goes out on %(date)s."
+            )
+        messages.success(request, message % {"date": first})
         return redirect(back)
 
 

@@ -84,6 +84,12 @@ BAD_FILTERS = [
     ({"start": "2026-05-01", "end": "2026-04-01"}, "The period ends before it starts"),
     ({"start": "1990-01-01", "end": "2026-01-01"}, "Choose a period of at most 20 years."),
     ({"start": "not-a-date"}, "Enter a valid date."),
+    # Dates at the ends of the calendar: refused, not a 500 from date arithmetic that overflows.
+    ({"end": "0001-01-05"}, "Choose dates between"),
+    ({"start": "9999-12-31"}, "Choose dates between"),
+    ({"start": "2026-01-01", "end": "9999-12-31"}, "Choose dates between"),
+    # Only a start, long ago: the period runs to today and is too long.
+    ({"start": "1950-01-01"}, "Choose a period of at most 20 years."),
 ]
 
 

@@ -5,6 +5,7 @@ Expected rows are worked out from the students described in ``conftest.students_
 """
 
 import collections
+import datetime
 import statistics
 
 from django.urls import reverse
@@ -13,6 +14,7 @@ import pytest
 from django_countries import countries
 
 from certificates.api import certificate_verify_url
+from courses.api import EnrolmentStatus
 from lms.reports import selectors
 from lms.reports.filters import ReportFilterForm
 
@@ -101,8 +103,12 @@ def test_roster_lists_every_student_of_the_cohort_with_status_progress_results_a
     cohort = data.cohorts["spring"]
     response = _report(manager_client, "roster", **data.period, cohort=cohort.pk)
     rows = {row["Name"]: row for row in _table(response)}
-    members = data.select(lambda s: s.cohort == "spring")
+    # Pending and refused requests are not students of the cohort.
+    members = data.select(
+        lambda s: s.cohort == "spring" and s.status not in (EnrolmentStatus.PENDING, EnrolmentStatus.REJECTED)
+    )
     assert set(rows) == {s.name for s in members}
+    assert any(s.cohort == "spring" and s.status == EnrolmentStatus.PENDING for s in data.select())
     for s in members:
         row = rows[s.name]
         assert row["Status"] == s.enrolment.get_status_display()
@@ -201,6 +207,35 @@ def test_at_risk_selector_takes_the_day_it_is_asked_for(data, manager):
         user=manager, filters=filters, idle_days=365, pace_margin=0, today=data.cohorts["spring"].starts_on
     )
     assert lea.user.email not in {row["user__email"] for row in early}
+
+
+def test_at_risk_a_student_waiting_for_their_cohort_to_start_is_not_idle(data, manager):
+    from courses.factories import CohortFactory, EnrolmentFactory
+    from lms.accounts.factories import UserFactory
+
+    upcoming = CohortFactory(
+        course=data.other_course,
+        name="Next intake",
+        starts_on=data.today + datetime.timedelta(days=10),
+        ends_on=data.today + datetime.timedelta(days=100),
+    )
+    waiting = UserFactory(email="waiting@example.org", first_name="Wanda", last_name="Waiting")
+    EnrolmentFactory(
+        user=waiting,
+        course=data.other_course,
+        cohort=upcoming,
+        status_changed_at=data.now - datetime.timedelta(days=40),
+    )
+    filters = ReportFilterForm({}, user=manager).filters()
+
+    def listed(today):
+        rows = selectors.students_at_risk(user=manager, filters=filters, idle_days=14, pace_margin=20, today=today)
+        return waiting.email in {row["user__email"] for row in rows}
+
+    # Placed 40 days ago, with nothing to do until the cohort starts: waiting, not idle.
+    assert not listed(data.today)
+    # Three weeks into the cohort without opening anything: idle.
+    assert listed(upcoming.starts_on + datetime.timedelta(days=21))
 
 
 # Assessment analysis ------------------------------------------------------------------------------------
