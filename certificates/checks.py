@@ -1,4 +1,5 @@
-"""System checks for the certificate signing key (run by ``manage.py check``, ``migrate`` and ``runserver``).
+"""System checks for the certificate signing key and the Site history guard (run by ``manage.py check``,
+``migrate`` and ``runserver``).
 
 In production a missing key must stop the deployment, not the first certificate:
 each process making its own key would sign certificates that no other process's
@@ -68,6 +69,24 @@ def issuer_address_check(app_configs=None, **kwargs):
                 _("The site's base URL %(url)s has a path; the issuer's DID document is served at the host's root.")
                 % {"url": site_url()},
                 id="certificates.W003",
+            )
+        ]
+    return []
+
+
+@register("certificates")
+def site_history_guard_check(app_configs=None, **kwargs):
+    """Scoped program managers must stay out of Wagtail's Site history (certificates/wagtail_admin/site_history.py)."""
+    from .wagtail_admin.site_history import URL_NAMES, site_history_guard_install
+
+    missing = set(URL_NAMES) - set(site_history_guard_install())
+    if missing:
+        return [
+            Error(
+                _("Wagtail's Site history URL patterns %(names)s were not found: scoped managers are not kept out.")
+                % {"names": ", ".join(sorted(missing))},
+                hint=_("Guard the view Wagtail now uses (certificates/wagtail_admin/site_history.py)."),
+                id="certificates.E010",
             )
         ]
     return []

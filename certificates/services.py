@@ -447,15 +447,24 @@ def certificate_reissue(*, certificate_id: int, actor) -> Certificate:
     return new
 
 
-def cohort_certificates_issue(*, cohort: Cohort, actor) -> dict[str, int]:
+def cohort_certificates_issue(*, cohort: Cohort, actor, enrolments=None) -> dict[str, int]:
     """Issue for every completed enrolment of the cohort that has no certificate; queue again the pending.
+
+    ``enrolments`` (a queryset) narrows it to the students the person acting may see: a
+    program manager limited to some countries or programs issues for those students
+    only (the admin passes ``enrolment_list_visible_to``). None means every student:
+    the platform's own callers (the demo's history, benchmarks). The enrolments are
+    read as subqueries, so the number of queries does not grow with the cohort.
 
     Returns counts: ``created``, ``queued`` (pending ones queued again), ``awaiting_name``.
     """
+    in_cohort = (Enrolment.objects.all() if enrolments is None else enrolments).filter(cohort=cohort)
     certificates = Certificate.objects.filter(enrolment__cohort=cohort)
+    if enrolments is not None:
+        certificates = certificates.filter(enrolment__in=in_cohort.values("pk"))
     waiting = list(certificates.filter(status=CertificateStatus.PENDING).values_list("pk", flat=True))
     created = certificates_bulk_create(
-        Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.COMPLETED).only("pk"),
+        in_cohort.filter(status=EnrolmentStatus.COMPLETED).select_related(None).only("pk"),
         actor=actor,
         action="certificates.bulk_issue",
         data={"cohort": cohort.name},

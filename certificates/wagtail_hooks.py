@@ -2,8 +2,9 @@
 
 from wagtail.snippets.models import register_snippet
 
-# The certificate screens register their hooks and view set when imported.
-from .wagtail_admin import certificates  # noqa: F401
+# The certificate screens register their hooks and view set when imported; site_history keeps
+# program managers limited by a scope out of Wagtail's Site history (see that module for why).
+from .wagtail_admin import certificates, site_history  # noqa: F401
 
 # Certificate templates: a snippet with revisions and a live PDF preview.
 from .wagtail_admin.templates import CertificateTemplateViewSet

@@ -13,6 +13,7 @@ import csv
 import io
 import logging
 import re
+import time
 import zipfile
 
 from django import forms
@@ -46,8 +47,8 @@ from wagtail.permissions import register_permission_policy
 import django_filters
 from anyascii import anyascii
 
-from courses.api import Cohort, CoursePage, EnrolmentStatus
-from lms.accounts.api import Role, user_has_role
+from courses.api import Cohort, CoursePage, EnrolmentStatus, enrolment_list_visible_to
+from lms.accounts.api import Role, manager_scope_filter, user_has_role
 from lms.core.spreadsheets import spreadsheet_text
 
 from ..codes import code_normalize
@@ -67,11 +68,14 @@ ICON = "doc-full"
 NAMESPACE = "certificates_admin"
 # Each file is read and written in pieces of this size: a cohort's ZIP never sits in memory.
 ZIP_CHUNK = 64 * 1024
-# Valid certificates issued without a file (the demo's history) are rendered for the archive, at
-# most this many per download: about 0.1 s each, so a cohort of a few dozen comes whole and one
-# of thousands never holds a web thread for minutes. The others are listed in the manifest as
-# not rendered yet; each download renders the next ones, and a rendered file is kept.
-ZIP_RENDER_LIMIT = 50
+# Valid certificates issued without a file (the demo's history) are rendered for the archive while
+# it streams, at most this many per download and only while the renderings of this download have
+# taken less than ZIP_RENDER_SECONDS: about 0.1 s each on a warm worker, but a cold one (fonts,
+# keys) or a loaded machine takes many times that, and gunicorn kills a request after 30 s. The
+# others are listed in the manifest as not rendered yet; each download renders the next ones, and a
+# rendered file is kept.
+ZIP_RENDER_LIMIT = 20
+ZIP_RENDER_SECONDS = 10.0
 
 
 def _url(name, *args, query=None) -> str:
@@ -161,13 +165,15 @@ def certificate_search(*, queryset, query: str):
     return queryset.filter(Q(code__icontains=query.upper()) | holder)
 
 
-def cohort_certificate_counts(*, cohort) -> dict:
-    """What a manager sees before issuing for a cohort: completions and certificates by status."""
-    from courses.api import Enrolment
-
-    completed = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.COMPLETED)
+def cohort_certificate_counts(*, cohort, user) -> dict:
+    """What a manager sees before issuing for a cohort: completions and certificates by status,
+    counting only the students the person may see (a scoped manager: their own)."""
+    completed = enrolment_list_visible_to(user=user).filter(cohort=cohort, status=EnrolmentStatus.COMPLETED)
     by_status = dict(
-        Certificate.objects.filter(enrolment__cohort=cohort)
+        certificate_list_visible_to(user=user)
+        .filter(enrolment__cohort=cohort)
+        .select_related(None)
+        .order_by()
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
@@ -451,6 +457,15 @@ class CertificateReissueView(_CertificateMixin, WagtailAdminTemplateMixin, Templ
 # A cohort: issue for all, download all ------------------------------------------------------
 
 
+def _cohorts_to_choose(user):
+    """Every cohort, or for a scoped manager only those with students in their scope (a subquery on
+    the enrolments they may see; unscoped, that subquery would only cost time and drop nothing useful)."""
+    cohorts = Cohort.objects.select_related("course").order_by("course__title", "name")
+    if manager_scope_filter(user=user) is not None:
+        cohorts = cohorts.filter(pk__in=enrolment_list_visible_to(user=user).values("cohort_id"))
+    return cohorts
+
+
 class CohortChoiceForm(forms.Form):
     cohort = forms.ModelChoiceField(
         label=gettext_lazy("Cohort"),
@@ -458,9 +473,9 @@ class CohortChoiceForm(forms.Form):
         empty_label=gettext_lazy("Choose a cohort"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = Cohort.objects.select_related("course").order_by("course__title", "name")
+        self.fields["cohort"].queryset = _cohorts_to_choose(user)
         self.fields["cohort"].label_from_instance = lambda cohort: f"{cohort.course.title}: {cohort.name}"
 
 
@@ -486,12 +501,13 @@ class CohortCertificatesView(_ManagersOnlyMixin, WagtailAdminTemplateMixin, Temp
         ]
 
     def get_context_data(self, **kwargs):
-        form = CohortChoiceForm(self.request.GET or None)
+        user = self.request.user
+        form = CohortChoiceForm(self.request.GET or None, user=user)
         cohort = form.cleaned_data["cohort"] if form.is_bound and form.is_valid() else None
-        context = {"form": form, "cohort": cohort}
+        context = {"form": form, "cohort": cohort, "scoped": manager_scope_filter(user=user) is not None}
         if cohort is not None:
             context.update(
-                counts=cohort_certificate_counts(cohort=cohort),
+                counts=cohort_certificate_counts(cohort=cohort, user=user),
                 issue_url=_url("cohort_issue", cohort.pk),
                 zip_url=_url("cohort_zip", cohort.pk),
                 list_url=_url("index", query={"cohort": cohort.pk}),
@@ -504,7 +520,10 @@ class CohortIssueView(_ManagersOnlyMixin, View):
 
     def post(self, request, cohort_id):
         cohort = get_object_or_404(Cohort, pk=cohort_id)
-        counts = cohort_certificates_issue(cohort=cohort, actor=request.user)
+        # Only the students the manager may see: a scoped manager never issues for another country's.
+        counts = cohort_certificates_issue(
+            cohort=cohort, actor=request.user, enrolments=enrolment_list_visible_to(user=request.user)
+        )
         messages.success(
             request,
             _(
@@ -584,12 +603,16 @@ def _archive_file(certificate, *, render: bool):
     return current, ""
 
 
-def cohort_archive_chunks(*, cohort, certificates, verify_url, render_limit: int | None = None):
+def cohort_archive_chunks(
+    *, cohort, certificates, verify_url, render_limit: int | None = None, render_seconds: float | None = None
+):
     """The ZIP, piece by piece: each valid certificate's PDF, then ``manifest.csv`` (every certificate).
 
     PDFs are read from storage in ZIP_CHUNK pieces and handed on at once, so memory
     stays flat whatever the cohort's size. A valid certificate without a file yet is
-    rendered first (``certificate_files_ensure``, at most ``render_limit`` a download).
+    rendered first (``certificate_files_ensure``): at most ``render_limit`` a download,
+    and none once this download's renderings have taken ``render_seconds`` (wall
+    time, so a slow first rendering counts in full).
     The manifest comes last, so it says exactly which files the archive holds. The
     archive is written as a stream (sizes after each file), which every unzip tool reads.
     """
@@ -598,12 +621,15 @@ def cohort_archive_chunks(*, cohort, certificates, verify_url, render_limit: int
     listed = list(certificates.iterator(chunk_size=500))
     files, notes = {}, {}
     renders_left = ZIP_RENDER_LIMIT if render_limit is None else render_limit
+    seconds_left = ZIP_RENDER_SECONDS if render_seconds is None else render_seconds
     for certificate in listed:
         if certificate.status != CertificateStatus.ISSUED:
             continue
-        stored, notes[certificate.pk] = _archive_file(certificate, render=renders_left > 0)
+        started = time.monotonic()
+        stored, notes[certificate.pk] = _archive_file(certificate, render=renders_left > 0 and seconds_left > 0)
         if not certificate.pdf:
             renders_left -= 1
+            seconds_left -= time.monotonic() - started
         if stored is None:
             continue
         name = _file_name(certificate)
