@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from django_countries import countries
 
-from lms.accounts.api import SponsoringProgram, User
+from lms.accounts.api import SponsoringProgram, User, manager_scope_filter
 
 from ..models import Cohort, CoursePage, Enrolment, EnrolmentEvent
 from .learning import enrolment_list_visible_to, enrolment_progress_annotate
@@ -126,9 +126,18 @@ def enrolment_count_in_cohort(*, cohort) -> int:
     return Enrolment.objects.filter(cohort=cohort).count()
 
 
-def student_get_by_email(*, email: str):
-    """The active account with this email address, if there is one."""
-    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+def student_get_by_email(*, email: str, manager):
+    """The active account with this email address that the manager may enrol, if there is one.
+
+    A scoped program manager finds only the students in their scope: an account
+    outside it is not found, exactly as an address nobody uses, so that the
+    answer never tells them which addresses have an account.
+    """
+    students = User.objects.filter(email__iexact=email.strip(), is_active=True)
+    scope = manager_scope_filter(user=manager, student="")
+    if scope is not None:
+        students = students.filter(scope)
+    return students.first()
 
 
 def course_list_for_manual_enrolment() -> QuerySet:

@@ -623,6 +623,11 @@ def cohort_students_import(*, cohort_id: int, data: bytes, actor) -> StudentImpo
     withdrawn and rejected enrolments become active, active ones in another
     cohort of the course move here, completed ones stay as they are. New
     accounts are students, invited by email to choose a password.
+
+    The caller decides who may import, and it must never be a program manager
+    limited by a scope: the file sets existing students' country and sponsoring
+    program, so such a manager could pull any student, with their history, into
+    their scope (``courses/wagtail_admin/imports.py``, ``docs/enrolment.md``).
     """
     # Reading and checking take seconds for a large file: no lock is held meanwhile.
     student_file = student_file_read(data=data)

@@ -1,7 +1,8 @@
 """Enrolment lists, exports and decisions in the Wagtail admin (registered on import).
 
-Instructors see the students of the courses they teach; program managers and
-administrators see everyone and decide on requests. Every screen starts from
+Instructors see the students of the courses they teach; program managers see
+everyone, or only the students in their scope if they have one, and decide on
+requests; administrators see everyone and decide too. Every screen starts from
 ``enrolment_list_visible_to``, and every change goes through the enrolment
 services, which check the current status under a row lock: the admin never
 edits or deletes an enrolment row itself.
@@ -41,6 +42,7 @@ from wagtail.permissions import register_permission_policy
 
 import django_filters
 
+from lms.accounts.api import manager_scope_filter
 from lms.core.spreadsheets import spreadsheet_text
 
 from ..models import Cohort, CoursePage, Enrolment, EnrolmentStatus
@@ -430,15 +432,28 @@ class EnrolStudentForm(forms.Form):
         help_text=gettext_lazy("An intake of the chosen course; leave empty for none."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, manager, **kwargs):
         super().__init__(*args, **kwargs)
+        self.manager = manager
+        self.scoped = manager_scope_filter(user=manager) is not None
         self.fields["course"].queryset = course_list_for_manual_enrolment()
         self.fields["cohort"].queryset = cohort_list_for_manual_enrolment()
+        if self.scoped:
+            self.fields["student"].help_text = _(
+                "The student must already have an account, with a country and sponsoring program in your scope."
+            )
 
     def clean_student(self):
-        student = student_get_by_email(email=self.cleaned_data["student"])
+        # A scoped manager looks only among their own students, and an address outside the
+        # scope gets the same answer as one nobody uses: the form never reveals who has an account.
+        student = student_get_by_email(email=self.cleaned_data["student"], manager=self.manager)
         if student is None:
-            raise forms.ValidationError(_("No active account uses this email address."), code="unknown_student")
+            message = (
+                _("No active account in your scope uses this email address.")
+                if self.scoped
+                else _("No active account uses this email address.")
+            )
+            raise forms.ValidationError(message, code="unknown_student")
         return student
 
     def clean(self):
@@ -463,6 +478,9 @@ class EnrolmentCreateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
 
     def get_initial(self):
         return {name: self.request.GET[name] for name in ("course", "cohort") if _is_id(self.request.GET.get(name, ""))}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "manager": self.request.user}
 
     def get_breadcrumbs_items(self):
         return [

@@ -1,8 +1,8 @@
 """The bulk import of students into a cohort, in the Wagtail admin (registered on import).
 
 Only holders of ``courses.import_students`` (program managers, administrators)
-see the menu item or reach the screens; everyone else is refused by Wagtail
-(no admin access) or by the permission check here.
+who are not limited by a scope see the menu item or reach the screens; everyone
+else is refused by Wagtail (no admin access) or by the permission check here.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +18,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
+
+from lms.accounts.api import manager_scope_filter
 
 from ..forms import StudentImportForm
 from ..models import Cohort
@@ -35,7 +37,11 @@ _RESULT_SESSION_KEY = "courses_students_import_result"
 
 
 def _may_import(user) -> bool:
-    return user.is_active and user.has_perm(IMPORT_PERMISSION)
+    # Not for a scoped manager (an embassy or sponsor officer): a row with an existing
+    # student's email and the officer's own country or program would rewrite that
+    # student's profile and so pull them, and their history, into the scope.
+    # Bulk import is for unscoped program managers and administrators (docs/enrolment.md).
+    return user.is_active and user.has_perm(IMPORT_PERMISSION) and manager_scope_filter(user=user) is None
 
 
 class StudentImportView(WagtailAdminTemplateMixin, FormView):
