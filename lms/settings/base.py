@@ -109,7 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles any query its planner thinks costly: the reports' aggregates over
     # hundreds of thousands of rows then spend more time compiling than running (measured in
     # tests/perf/bench_reports.py). https://www.postgresql.org/docs/current/jit-decision.html
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(filter(None, [_options.get("options", ""), "-c jit=off"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Some report indexes carry extra columns (INCLUDE) so PostgreSQL answers from the index alone;
 # SQLite (make run) builds them without those columns, which is all it needs.
