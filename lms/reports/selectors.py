@@ -137,12 +137,10 @@ STAGE_LABELS = dict(
 )
 
 
-def _graded_enrolments(assessment_id: int | None = None, *, passed: bool | None = None) -> QuerySet:
+def _graded_enrolments(assessment_id: int | None = None) -> QuerySet:
     attempts = Attempt.objects.filter(status=AttemptStatus.GRADED)
     if assessment_id:
         attempts = attempts.filter(assessment_id=assessment_id)
-    if passed is not None:
-        attempts = attempts.filter(passed=passed)
     return attempts.values("enrolment_id")
 
 
@@ -306,7 +304,7 @@ def _enrolled_by_bucket(*, user, filters: ReportFilters, granularity: str) -> di
     several, are counted by a semi-join of their own. (A subquery inside an
     aggregate's FILTER would run once per row, or be hashed only when it fits in
     ``work_mem``: 13 minutes at 300,000 enrolments.) The funnel is the sum of the
-    buckets, so the dashboard reads these rows once for both.
+    buckets (``_funnel``), so the dashboard reads these rows once for both.
     """
     start, end = filters.period
     bucket = _TRUNC[granularity]("activated_at", tzinfo=timezone.get_current_timezone())
@@ -337,10 +335,8 @@ def _enrolled_by_bucket(*, user, filters: ReportFilters, granularity: str) -> di
     return rows
 
 
-def funnel(*, user, filters: ReportFilters, by_bucket: dict | None = None) -> list[FunnelStep]:
-    """Enrolled → started → assessed → completed → certified, summed from ``_enrolled_by_bucket``."""
-    if by_bucket is None:
-        by_bucket = _enrolled_by_bucket(user=user, filters=filters, granularity=granularity_for(filters))
+def _funnel(by_bucket: dict) -> list[FunnelStep]:
+    """Enrolled → started → assessed → completed → certified: the sum of ``_enrolled_by_bucket``."""
     counts = {stage: sum(row[stage] for row in by_bucket.values()) for stage, _label in FUNNEL}
     steps, previous = [], None
     for stage, label in FUNNEL:
@@ -393,15 +389,8 @@ def _completed_by_bucket(*, user, filters: ReportFilters, granularity: str) -> d
     return {_as_date(row["bucket"]): row["n"] for row in rows}
 
 
-def enrolments_over_time(
-    *, user, filters: ReportFilters, by_bucket: dict | None = None, completed: dict | None = None
-) -> tuple[str, list[Bucket]]:
+def _buckets(*, filters: ReportFilters, granularity: str, by_bucket: dict, completed: dict) -> list[Bucket]:
     """Places given and courses completed per day, week or month of the period (empty ones too)."""
-    granularity = granularity_for(filters)
-    if by_bucket is None:
-        by_bucket = _enrolled_by_bucket(user=user, filters=filters, granularity=granularity)
-    if completed is None:
-        completed = _completed_by_bucket(user=user, filters=filters, granularity=granularity)
     buckets, day = [], _bucket_start(filters.start, granularity)
     while day <= filters.end:
         following = _next_bucket(day, granularity)
@@ -414,18 +403,17 @@ def enrolments_over_time(
             )
         )
         day = following
-    return granularity, buckets
+    return buckets
 
 
 def _as_date(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def median_days_to_complete(*, user, filters: ReportFilters) -> tuple[int, float | None]:
-    """How many completed in the period, and the median time from getting a place to completing, in days.
-
-    The database sorts the durations and hands back the middle one or two.
-    """
+def median_days_to_complete(*, user, filters: ReportFilters) -> float | None:
+    """The median time from getting a place to completing, in days, over the completions of the period
+    that have the date their place was given. The database sorts the durations and hands back the
+    middle one or two."""
     start, end = filters.period
     completed = (
         report_enrolments(user=user, filters=filters)
@@ -434,10 +422,9 @@ def median_days_to_complete(*, user, filters: ReportFilters) -> tuple[int, float
     )
     count = completed.count()
     if not count:
-        return 0, None
+        return None
     middle = list(completed.order_by("taken").values_list("taken", flat=True)[(count - 1) // 2 : count // 2 + 1])
-    seconds = sum(_seconds(value) for value in middle) / len(middle)
-    return count, seconds / 86400
+    return sum(_seconds(value) for value in middle) / len(middle) / 86400
 
 
 def _seconds(value) -> float:
@@ -505,16 +492,13 @@ def dashboard(*, user, filters: ReportFilters) -> Dashboard:
     granularity = granularity_for(filters)
     by_bucket = _enrolled_by_bucket(user=user, filters=filters, granularity=granularity)
     completed = _completed_by_bucket(user=user, filters=filters, granularity=granularity)
-    granularity, buckets = enrolments_over_time(user=user, filters=filters, by_bucket=by_bucket, completed=completed)
-    # The figure counts every completion in the period, as its chart and its list of students do; the
-    # median can only time those with the date their place was given.
-    _timed, median = median_days_to_complete(user=user, filters=filters)
     issued, revoked = certificates_in_period(user=user, filters=filters)
     return Dashboard(
-        funnel=funnel(user=user, filters=filters, by_bucket=by_bucket),
-        buckets=buckets,
+        funnel=_funnel(by_bucket),
+        buckets=_buckets(filters=filters, granularity=granularity, by_bucket=by_bucket, completed=completed),
         granularity=granularity,
-        median_days_to_complete=median,
+        median_days_to_complete=median_days_to_complete(user=user, filters=filters),
+        # Every completion of the period, as its chart and its list of students count them.
         completions_in_period=sum(completed.values()),
         assessments=assessment_results(user=user, filters=filters),
         certificates_issued=issued,
@@ -639,7 +623,12 @@ def students_at_risk(
         default=Value(0),
         output_field=IntegerField(),
     )
-    expected_percent = Case(*expected, default=Value(None), output_field=IntegerField()) if expected else Value(None)
+    # No cohort under way sets a pace: nobody is behind.
+    expected_percent = (
+        Case(*expected, default=Value(None), output_field=IntegerField())
+        if expected
+        else Value(None, output_field=IntegerField())
+    )
     # The idle clock starts when the place was given, or when the cohort started if that was later:
     # a student placed weeks before their cohort begins is waiting, not idle.
     idle_before = (today - datetime.timedelta(days=idle_days)).isoformat()
@@ -650,7 +639,7 @@ def students_at_risk(
     annotated = enrolments.annotate(
         required_total=total,
         required_done=Coalesce(done, 0),
-        expected_percent=Value(None, output_field=IntegerField()) if not expected else expected_percent,
+        expected_percent=expected_percent,
     ).annotate(
         progress_percent=Case(
             # As the roster shows it: nothing required and not completed yet is 0 %.
