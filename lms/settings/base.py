@@ -39,7 +39,8 @@ INSTALLED_APPS = [
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
-    "wagtail.locales",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # in place of wagtail.locales
     "wagtail.admin",
     "wagtail",
     "modelcluster",
