@@ -216,6 +216,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # https://docs.wagtail.org/en/stable/advanced_topics/i18n.html
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A new translation starts as a draft, even of a live page: readers see it only once a translator publishes it.
+# https://wagtail-localize.org/stable/reference/settings/
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 # Static and media -------------------------------------------------------
