@@ -243,7 +243,13 @@
   var clock = countdown.querySelector(".countdown__time");
   var alert = countdown.querySelector("[data-countdown-alert]");
   var startLeft = Math.ceil((end - Date.now()) / 1000);
-  var announced = { 5: startLeft <= 300, 1: startLeft <= 60 };
+  // Spoken warnings, in minutes left: the live region is polite and says only these, never each second.
+  var WARNINGS = [10, 5, 1];
+  var announced = {};
+  WARNINGS.forEach(function (minutes) {
+    // A warning whose moment had passed before the page opened is not given late.
+    announced[minutes] = startLeft <= minutes * 60;
+  });
   var finished = false;
 
   function two(number) {
@@ -290,14 +296,13 @@
     if (left <= 300) {
       countdown.classList.add("countdown--low");
     }
-    if (left <= 300 && left > 60 && !announced[5]) {
-      announced[5] = true;
-      announce("5");
-    }
-    if (left <= 60 && left > 0 && !announced[1]) {
-      announced[1] = true;
-      announce("1");
-    }
+    WARNINGS.forEach(function (minutes, index) {
+      var next = WARNINGS[index + 1] || 0;
+      if (left <= minutes * 60 && left > next * 60 && !announced[minutes]) {
+        announced[minutes] = true;
+        announce(String(minutes));
+      }
+    });
     if (left === 0) {
       timeUp();
     }
