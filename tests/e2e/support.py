@@ -100,3 +100,29 @@ def module_body(image) -> list[dict]:
             },
         },
     ]
+
+
+def sign_in(page, email: str, next_url: str = "/dashboard/", password: str = "pme-demo") -> None:  # noqa: S107 (UserFactory's)
+    """Sign in through the form, in whatever language the browser is set to, and land on ``next_url``.
+
+    Fields are found by their autocomplete purpose, not their label, so the helper works in Arabic too.
+    """
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto(f"/accounts/login/?next={next_url}")
+    form = page.get_by_role("main").locator("form")
+    form.locator("input[autocomplete=email]").fill(email)
+    form.locator("input[type=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
+
+
+def language_set(page, code: str) -> None:
+    """Choose the interface language through the switcher's own endpoint; its cookie holds for the context.
+
+    Signing in sets the cookie to the account's preferred language, so call this after signing in.
+    """
+    response = page.request.post("/i18n/language/", form={"language": code, "next": "/"}, max_redirects=0)
+    assert response.status == 302, response.status
