@@ -126,3 +126,12 @@ def language_set(page, code: str) -> None:
     """
     response = page.request.post("/i18n/language/", form={"language": code, "next": "/"}, max_redirects=0)
     assert response.status == 302, response.status
+
+
+def tab_to(page, target, limit: int = 60) -> None:
+    """Press Tab until ``target`` has the focus, as a keyboard user would; fail if it never does."""
+    for _ in range(limit):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")
