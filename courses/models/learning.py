@@ -130,6 +130,11 @@ class Enrolment(TimeStampedModel):
     )
     decision_reason = models.TextField(_("reason"), blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True, db_index=True)
+    # Facts kept for the reports (lms.reports), so that a funnel over every enrolment reads one table.
+    # The apps that own them keep them true: assessments (the first graded attempt) and certificates
+    # (the valid certificate's issue date, cleared when it is revoked).
+    assessed_at = models.DateTimeField(_("first graded attempt"), null=True, blank=True, editable=False)
+    certified_at = models.DateTimeField(_("certified"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-status_changed_at"]
