@@ -5,6 +5,7 @@ import io
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image as PILImage
 
@@ -135,3 +136,57 @@ def tab_to(page, target, limit: int = 60) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached {target}")
+
+
+# The pages a student sees, in the order of their journey (see ``student_pages``).
+STUDENT_PAGES = (
+    "home",
+    "catalogue",
+    "course",
+    "module",
+    "assessment",
+    "attempt",
+    "result",
+    "dashboard",
+    "verification",
+    "profile",
+)
+
+
+@pytest.fixture
+def student_pages(exam, curriculum, student):
+    """Every page a student sees, each with something on it: the URL of each, by name.
+
+    Amina is enrolled on the curriculum's first course with its first module done, has a graded
+    attempt at its timed assessment and a second one open (the countdown runs), and holds the
+    certificate of another course she completed (listed on her dashboard, checkable publicly).
+    The test module must also provide the ``exam`` fixture (tests.e2e.test_assessment).
+    """
+    from django.db import transaction
+
+    from assessments.api import attempt_start, attempt_submit
+    from courses.api import module_complete
+    from courses.factories import EnrolmentFactory
+    from courses.models import EnrolmentStatus
+    from tests.certificates.test_admin import certificate_issued
+
+    with transaction.atomic():
+        module_complete(user=student, module=curriculum["modules"][0])
+        graded = attempt_start(user=student, assessment=exam)
+        attempt_submit(user=student, attempt_id=graded.pk)
+        open_attempt = attempt_start(user=student, assessment=exam)
+        completed = EnrolmentFactory(user=student, course=curriculum["oversight"], status=EnrolmentStatus.COMPLETED)
+        # The PDF's bytes are beside the point here; rendering and signing one is covered elsewhere.
+        certificate = certificate_issued(completed, pdf=b"%PDF-1.7\n% a certificate for the tests\n%%EOF\n")
+    return {
+        "home": "/",
+        "catalogue": "/catalogue/",
+        "course": curriculum["course"].url,
+        "module": curriculum["modules"][0].url,
+        "assessment": f"/assessments/{exam.pk}/",
+        "attempt": f"/assessments/attempts/{open_attempt.pk}/",
+        "result": f"/assessments/attempts/{graded.pk}/result/",
+        "dashboard": "/dashboard/",
+        "verification": f"/verify/{certificate.code}/",
+        "profile": "/accounts/profile/",
+    }
