@@ -15,9 +15,10 @@ class AssessmentsConfig(AppConfig):
         # Every app's post_migrate, as courses does: permissions exist only once their app's has run.
         post_migrate.connect(_instructor_permissions_grant, dispatch_uid="assessments_instructor_permissions")
         # The student side: the course page's assessments part, the dashboard's results, cache-version signals.
-        from . import parts
+        from . import facts, parts
 
         parts.register()
+        facts.connect()
 
 
 def _instructor_permissions_grant(sender, **kwargs):

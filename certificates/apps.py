@@ -11,10 +11,11 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from courses.api import course_completed, dashboard_section_register
 
-        from . import checks, log_actions, services  # noqa: F401 - checks registers the signing key's system checks
+        from . import checks, facts, log_actions, services  # noqa: F401 - checks registers the signing key's system checks
         from .dashboard import dashboard_section
 
         log_actions.register()
+        facts.connect()
         course_completed.connect(services.on_course_completed, dispatch_uid="certificates_on_course_completed")
         dashboard_section_register("certificates", dashboard_section)
         post_migrate.connect(_manager_permissions_grant, dispatch_uid="certificates_manager_permissions")

@@ -31,6 +31,7 @@ from lms.core import pagecache
 
 from .codes import code_generate
 from .content import CertificateContent
+from .facts import enrolment_certified_refresh
 from .models import Certificate, CertificateStatus, CertificateTemplate, HolderName
 from .selectors import certificate_verify_url, enrolment_score, enrolment_scores, template_for_course
 
@@ -319,6 +320,7 @@ def certificate_render(*, certificate_id: int) -> bool:
             transaction.on_commit(lambda: certificate.pdf.storage.delete(stored))
             return False
         certificate.refresh_from_db()
+        enrolment_certified_refresh(enrolment_ids=[certificate.enrolment_id])
         log(instance=certificate, action="certificates.issue", user=None)
         _user_changed(certificate)
         _notify_later(certificate.pk)

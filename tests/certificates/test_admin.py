@@ -41,6 +41,7 @@ def certificate_issued(enrolment, *, name=None, latin=None, pdf=None) -> Certifi
     The PDF is rendered and signed for real (``certificate_render``) unless the test
     gives its own bytes (large files for the memory test) or the pipeline is missing.
     """
+    from certificates.facts import enrolment_certified_refresh
     from certificates.services import certificate_render
 
     user = enrolment.user
@@ -61,6 +62,8 @@ def certificate_issued(enrolment, *, name=None, latin=None, pdf=None) -> Certifi
             pdf_size=len(data),
             credential={"type": ["VerifiableCredential"]},
         )
+        # As certificate_render does after its own UPDATE.
+        enrolment_certified_refresh(enrolment_ids=[certificate.enrolment_id])
         log(instance=certificate, action="certificates.issue", user=None)
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.ISSUED
