@@ -28,10 +28,15 @@ from .selectors import (
     enrolment_list_for_student,
     enrolment_list_visible_to,
     enrolment_progress_annotate,
+    page_source,
+    page_translation_live,
     progress_for_enrolments,
+    titles_in_language,
 )
+from .selectors.translation import content_language, source_only
 from .services import (
     EnrolmentRefused,
+    TranslationRefused,
     course_instructors_sync,
     enrolment_activity_record,
     enrolment_approve,
@@ -42,6 +47,7 @@ from .services import (
     enrolment_withdraw,
     module_complete,
     page_renditions_warm,
+    page_translation_save,
 )
 from .services.enrolment import NOTIFY_SWEEP_AFTER, NOTIFY_SWEEP_WITHIN
 
@@ -62,8 +68,10 @@ __all__ = [
     "ModulePage",
     "ModuleProgress",
     "Theme",
+    "TranslationRefused",
     "completion_requirement_register",
     "completion_requirements_unmet",
+    "content_language",
     "course_completed",
     "course_instructors_sync",
     "course_list_live",
@@ -82,5 +90,10 @@ __all__ = [
     "enrolment_withdraw",
     "module_complete",
     "page_renditions_warm",
+    "page_source",
+    "page_translation_live",
+    "page_translation_save",
     "progress_for_enrolments",
+    "source_only",
+    "titles_in_language",
 ]

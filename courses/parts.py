@@ -30,6 +30,7 @@ from .selectors import (
     module_reader_enrolment,
     progress_for,
 )
+from .selectors.translation import content_language, page_translation_live, titles_in_language
 from .services import enrolment_activity_record, module_visit
 
 
@@ -79,6 +80,7 @@ def _enrolment_panel_render(request, course_id: int) -> str:
         context["cohorts_with_places"] = [c for c in context["cohorts"] if c.places_left != 0]
     if enrolment is not None and enrolment.status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED):
         progress = context["progress"] = progress_for(enrolment=enrolment)
+        titles_in_language(progress.modules)
         if enrolment.status == EnrolmentStatus.ACTIVE and progress.required_done >= progress.required_total:
             # Every module done, the course not complete: say what is left (a required assessment, say).
             context["still_missing"] = completion_requirements_unmet(enrolment)
@@ -130,6 +132,8 @@ def module_body_html(module_id: int, course_id: int) -> str:
         course = CoursePage.objects.filter(pk=course_id).only("path").first()
         if page is None or course is None or page.path[: -ModulePage.steplen] != course.path:
             return ""
+        # The reader's language when the module has a published translation in it (the page shows the same choice).
+        page = page_translation_live(page, content_language()) or page
         return render_to_string("courses/parts/module_body.html", {"page": page})
 
     return pagecache.cached_part(f"part:modulebody:{module_id}:{course_id}:{get_language()}", [], render)

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import copy_for_translation_done, page_published, page_unpublished, post_page_move
 
 from lms.core import pagecache
 
@@ -73,6 +73,14 @@ def _learner_state_saved(sender, instance, **kwargs):
         learner_state_changed(user_ids=[instance.enrolment.user_id])
 
 
+def _course_translated(sender, source_obj, target_obj, **kwargs):
+    """A course's instructors may edit its new translation, as they edit the course."""
+    if isinstance(source_obj, CoursePage):
+        from .services import course_instructors_sync
+
+        course_instructors_sync(course=source_obj)
+
+
 def connect() -> None:
     for model in (Enrolment, ModuleProgress):
         post_save.connect(_learner_state_saved, sender=model, dispatch_uid=f"courses_{model.__name__}_saved")
@@ -82,6 +90,7 @@ def connect() -> None:
     post_delete.connect(_cohort_changed, sender=Cohort, dispatch_uid="courses_cohort_deleted")
     post_delete.connect(_course_deleted, sender=CoursePage, dispatch_uid="courses_course_deleted")
     page_published.connect(_page_published, dispatch_uid="courses_page_published")
+    copy_for_translation_done.connect(_course_translated, dispatch_uid="courses_course_translated")
     page_unpublished.connect(_page_unpublished, dispatch_uid="courses_page_unpublished")
     post_delete.connect(_module_deleted, sender=ModulePage, dispatch_uid="courses_module_deleted")
     post_page_move.connect(_content_changed, dispatch_uid="courses_page_moved")

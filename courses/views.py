@@ -6,6 +6,7 @@ shown as a message on the page the student came from, and nothing is written.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,11 +19,21 @@ from .selectors import (
     module_neighbours,
     progress_for_enrolments,
 )
+from .selectors.translation import courses_in_language, page_source, titles_in_language
 from .services import EnrolmentRefused, enrolment_request, enrolment_withdraw, module_complete
 
 
+def _source(page):
+    """A translation's id stands for its source: learner state follows the course, not the translation."""
+    source = page_source(page)
+    if source is None:
+        raise Http404
+    return source
+
+
 def _live_course(course_id: int) -> CoursePage:
-    return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    course = _source(get_object_or_404(CoursePage.objects.live(), pk=course_id))
+    return get_object_or_404(CoursePage.objects.live().public(), pk=course.pk)
 
 
 @require_POST
@@ -52,7 +63,7 @@ def course_enrol(request, course_id: int):
 @login_required
 def course_withdraw(request, course_id: int):
     # Any course, published or not: a student may always give up their place.
-    course = get_object_or_404(CoursePage, pk=course_id)
+    course = _source(get_object_or_404(CoursePage, pk=course_id))
     try:
         enrolment = enrolment_withdraw(user=request.user, course=course)
     except EnrolmentRefused as refusal:
@@ -68,7 +79,8 @@ def course_withdraw(request, course_id: int):
 @require_POST
 @login_required
 def module_complete_view(request, module_id: int):
-    module = get_object_or_404(ModulePage.objects.live().public(), pk=module_id)
+    module = _source(get_object_or_404(ModulePage.objects.live(), pk=module_id))
+    module = get_object_or_404(ModulePage.objects.live().public(), pk=module.pk)
     try:
         module_complete(user=request.user, module=module)
     except EnrolmentRefused as refusal:
@@ -86,6 +98,7 @@ def module_complete_view(request, module_id: int):
 def dashboard(request):
     """The student's home: their courses with progress, requests, completions."""
     enrolments = enrolment_list_for_student(user=request.user)
+    titles_in_language([e.course for e in enrolments])
     progress = progress_for_enrolments(
         [e for e in enrolments if e.status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)]
     )
@@ -96,6 +109,7 @@ def dashboard(request):
     suggested = []
     if not enrolments:
         suggested = list(course_list_live().select_related("cover_image").prefetch_related("themes")[:3])
+        courses_in_language(suggested)
     return render(
         request,
         "courses/dashboard.html",

@@ -1,8 +1,15 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from wagtail_localize.models import TranslationSource
+from wagtail_localize.views import submit_translations, update_translations
 
 from .models import Cohort, CoursePage, Theme
 from .services import course_instructors_sync
@@ -39,6 +46,42 @@ def _sync_course_instructors(request, page):
 
 hooks.register("after_create_page", _sync_course_instructors)
 hooks.register("after_edit_page", _sync_course_instructors)
+
+
+# wagtail-localize lets anyone holding "submit translation" translate or sync any
+# page. Here it is narrowed to the pages the person may edit, so an instructor
+# translates their own course and modules and nobody else's. These addresses
+# are registered before wagtail-localize's (order=-1), so they answer first.
+
+
+def _page_editable_or_403(request, page):
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+
+
+def _submit_page_translation(request, page_id):
+    _page_editable_or_403(request, get_object_or_404(Page, pk=page_id))
+    return submit_translations.SubmitPageTranslationView.as_view()(request, page_id=page_id)
+
+
+def _update_translations(request, translation_source_id):
+    source = get_object_or_404(TranslationSource, pk=translation_source_id)
+    instance = source.get_source_instance()
+    if isinstance(instance, Page):
+        _page_editable_or_403(request, instance)
+    return update_translations.UpdateTranslationsView.as_view()(request, translation_source_id=translation_source_id)
+
+
+@hooks.register("register_admin_urls", order=-1)
+def _translation_urls_for_editors_only():
+    return [
+        path("localize/submit/page/<int:page_id>/", _submit_page_translation, name="courses_submit_page_translation"),
+        path(
+            "localize/update/<int:translation_source_id>/",
+            _update_translations,
+            name="courses_update_translations",
+        ),
+    ]
 
 
 @hooks.register("before_serve_document")

@@ -7,6 +7,7 @@ in plain models added by later work, never on pages.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from wagtail_localize.fields import SynchronizedField
 
 from lms.accounts.api import Role
 
@@ -61,11 +64,37 @@ class PublicPage(Page):
     this serve, or must leave that part out of the cached page.
     """
 
+    # Translations keep the source's slug, so a translation's address is its source's.
+    override_translatable_fields = [SynchronizedField("slug")]
+    # The fields (beyond the title and SEO fields) whose words a translation lends to its source.
+    reader_translated_fields = ()
+    # Cached properties worked out from those words, forgotten when the words are swapped.
+    reader_cached = ()
+
     class Meta:
         abstract = True
 
+    def reader_original_language(self) -> str:
+        """The language the source is written in."""
+        from ..selectors.translation import default_language
+
+        return default_language()
+
     def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
+        from ..selectors.translation import language_direction, page_for_reader, page_is_source
+
+        page = self
+        if not getattr(request, "is_preview", False):
+            # A translation has no address of its own: it is read at its source's
+            # (HomePage.route walks the source tree only), so nothing routes here.
+            if not page_is_source(self):
+                raise Http404
+            page = page_for_reader(self, original_language=self.reader_original_language())
+        else:
+            page.content_language = page.reader_language = self.locale.language_code
+            page.content_direction = language_direction(page.content_language)
+            page.translation_missing = False
+        response = Page.serve(page, request, *args, **kwargs)
         # A page with view restrictions (a password, some groups only) differs
         # between visitors; unknown counts as restricted.
         response.lms_page_cacheable = getattr(request, "lms_page_restricted", True) is False
@@ -88,15 +117,31 @@ class HomePage(PublicPage):
     max_count_per_parent = 1
     template = "courses/home_page.html"
 
+    reader_translated_fields = ("intro",)
+
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Addresses are the source tree's, whatever the reader's language.
+
+        Wagtail starts routing from the site root's translation in the active
+        language; every language is answered from the source tree instead, and
+        the source page shows its translation's words (PublicPage.serve).
+        """
+        from ..selectors.translation import page_source
+
+        source = page_source(self)
+        if source is not None and source.pk != self.pk:
+            return source.route(request, path_components)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import catalogue_for_home, course_list_featured
 
         context = super().get_context(request, *args, **kwargs)
         context["catalogue"] = catalogue_for_home(home=self)
-        context["featured_courses"] = course_list_featured(home=self)
+        context["featured_courses"] = course_list_featured(home=self, language=getattr(self, "reader_language", None))
         return context
 
 
@@ -109,6 +154,8 @@ class CatalogueIndexPage(PublicPage):
     max_count_per_parent = 1
     template = "courses/catalogue_index_page.html"
 
+    reader_translated_fields = ("intro",)
+
     class Meta:
         verbose_name = _("course catalogue")
 
@@ -116,7 +163,9 @@ class CatalogueIndexPage(PublicPage):
         from ..selectors import catalogue_search
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue_search(catalogue=self, params=request.GET))
+        context.update(
+            catalogue_search(catalogue=self, params=request.GET, language=getattr(self, "reader_language", None))
+        )
         return context
 
 
@@ -198,18 +247,37 @@ class CoursePage(PublicPage):
     subpage_types = ["courses.ModulePage"]
     template = "courses/course_page.html"
 
+    reader_translated_fields = ("summary", "learning_outcomes", "audience")
+    reader_cached = ("outcomes",)
+
     class Meta:
         verbose_name = _("course")
         permissions = [("assign_instructors", _("Can assign instructors and set enrolment policy"))]
 
+    def reader_original_language(self) -> str:
+        return self.language
+
     def get_context(self, request, *args, **kwargs):
         from ..selectors import course_outline
+        from ..selectors.translation import titles_in_language
 
         context = super().get_context(request, *args, **kwargs)
+        language = None if getattr(request, "is_preview", False) else getattr(self, "reader_language", None)
+
+        def outline():
+            modules = course_outline(course=self)
+            titles_in_language(modules, language)
+            return modules
+
+        def prerequisites():
+            courses = list(self.prerequisites.live().only("title", "url_path", "translation_key"))
+            titles_in_language(courses, language)
+            return courses
+
         # Lazy: evaluated only when the cached content has to be rendered again.
-        context["modules"] = SimpleLazyObject(lambda: course_outline(course=self))
+        context["modules"] = SimpleLazyObject(outline)
         context["themes"] = SimpleLazyObject(lambda: list(self.themes.all()))
-        context["prerequisites"] = SimpleLazyObject(lambda: list(self.prerequisites.live().only("title", "url_path")))
+        context["prerequisites"] = SimpleLazyObject(prerequisites)
         return context
 
     @cached_property
@@ -238,12 +306,19 @@ class ModulePage(PublicPage):
     subpage_types = []
     template = "courses/module_page.html"
 
+    reader_translated_fields = ("body",)
+
     class Meta:
         verbose_name = _("module")
+
+    def reader_original_language(self) -> str:
+        language = CoursePage.objects.filter(path=self.path[: -self.steplen]).values_list("language", flat=True)
+        return language.first() or super().reader_original_language()
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import ModuleNavigation
 
         context = super().get_context(request, *args, **kwargs)
-        context["nav"] = ModuleNavigation(self)
+        language = None if getattr(request, "is_preview", False) else getattr(self, "reader_language", None)
+        context["nav"] = ModuleNavigation(self, language=language)
         return context

@@ -33,6 +33,13 @@ from .staff import (
     enrolment_list_for_staff,
     enrolment_search,
 )
+from .translation import (
+    courses_in_language,
+    page_for_reader,
+    page_source,
+    page_translation_live,
+    titles_in_language,
+)
 
 __all__ = [
     "COURSE_CARD_FIELDS",
@@ -49,6 +56,7 @@ __all__ = [
     "course_outline",
     "course_prerequisites_missing",
     "course_staff_can_read",
+    "courses_in_language",
     "enrolment_detail_for_staff",
     "enrolment_get",
     "enrolment_history",
@@ -59,7 +67,11 @@ __all__ = [
     "enrolment_search",
     "module_neighbours",
     "module_reader_enrolment",
+    "page_for_reader",
+    "page_source",
+    "page_translation_live",
     "progress_for",
     "progress_for_enrolments",
     "theme_list",
+    "titles_in_language",
 ]

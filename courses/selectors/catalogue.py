@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..forms import CatalogueFilterForm
 from ..models import CatalogueIndexPage, CoursePage, ModulePage, Theme
+from .translation import courses_in_language, source_only, titles_in_language, translation_keys_in_language
 
 COURSE_CARD_FIELDS = (
     "title",
@@ -25,6 +26,7 @@ COURSE_CARD_FIELDS = (
     "estimated_hours",
     "enrolment_policy",
     "cover_image",
+    "translation_key",
 )
 
 
@@ -33,15 +35,16 @@ def theme_list():
 
 
 def course_list_live():
-    return CoursePage.objects.live().public()
+    """Live, public courses: their sources only (a translation is never a course of its own)."""
+    return source_only(CoursePage.objects.live().public())
 
 
 def catalogue_for_home(*, home):
     return CatalogueIndexPage.objects.child_of(home).live().public().first()
 
 
-def course_list_featured(*, home, limit=3):
-    return list(
+def course_list_featured(*, home, limit=3, language=None):
+    courses = list(
         course_list_live()
         .descendant_of(home)
         .select_related("cover_image")
@@ -49,14 +52,19 @@ def course_list_featured(*, home, limit=3):
         .only(*COURSE_CARD_FIELDS)
         .order_by("path")[:limit]
     )
+    courses_in_language(courses, language)
+    return courses
 
 
-def catalogue_search(*, catalogue, params) -> dict:
+def catalogue_search(*, catalogue, params, language=None) -> dict:
     """Filter the catalogue by theme, level and language and search its text.
 
-    Returns the page of courses, the bound filter form, the messages for any
-    parameter that was not understood (those parameters are ignored), and the
-    total count.
+    Each course is listed once (its source), in the words of its translation
+    in ``language`` (the active one) when there is one; the language filter
+    keeps the courses that can be read in that language, in the original or a
+    published translation. Returns the page of courses, the bound filter form,
+    the messages for any parameter that was not understood (those parameters
+    are ignored), and the total count.
     """
     themes = list(theme_list())
     form = CatalogueFilterForm(params, themes=themes)
@@ -74,15 +82,20 @@ def catalogue_search(*, catalogue, params) -> dict:
     if filters.get("level"):
         courses = courses.filter(level=filters["level"])
     if filters.get("language"):
-        courses = courses.filter(language=filters["language"])
+        courses = courses.filter(
+            Q(language=filters["language"])
+            | Q(translation_key__in=translation_keys_in_language(CoursePage, filters["language"]))
+        )
     if filters.get("theme"):
         courses = courses.filter(themes__slug=filters["theme"])
     query = (filters.get("q") or "").strip()
     courses = courses.select_related("cover_image").prefetch_related("themes").only(*COURSE_CARD_FIELDS)
     if query:
-        ranked_ids = [page.pk for page in CoursePage.objects.live().search(query, fields=None, operator="and")]
-        rank = {pk: position for position, pk in enumerate(ranked_ids)}
-        course_list = sorted(courses.filter(pk__in=ranked_ids), key=lambda page: rank[page.pk])
+        # Translations are searched too: a match in any language finds the course (its source).
+        rank = {}
+        for page in CoursePage.objects.live().search(query, fields=None, operator="and"):
+            rank.setdefault(page.translation_key, len(rank))
+        course_list = sorted(courses.filter(translation_key__in=rank), key=lambda page: rank[page.translation_key])
     else:
         course_list = courses.order_by("path")
     paginator = Paginator(course_list, settings.LMS_CATALOGUE_PAGE_SIZE)
@@ -90,6 +103,8 @@ def catalogue_search(*, catalogue, params) -> dict:
     if page_number > paginator.num_pages:
         page_number = paginator.num_pages
     page = paginator.get_page(page_number)
+    page.object_list = list(page.object_list)  # dressed once, then shown as dressed
+    courses_in_language(page.object_list, language)
     active = {name: filters.get(name) for name in ("q", "theme", "level", "language") if filters.get(name)}
     return {
         "filter_form": form,
@@ -107,7 +122,7 @@ def course_outline(*, course) -> list[ModulePage]:
         ModulePage.objects.child_of(course)
         .live()
         .public()
-        .only("title", "slug", "url_path", "path", "depth", "estimated_minutes", "is_required")
+        .only("title", "slug", "url_path", "path", "depth", "estimated_minutes", "is_required", "translation_key")
         .order_by("path")
     )
     for number, module in enumerate(modules, start=1):
@@ -119,14 +134,19 @@ class ModuleNavigation:
     """Where a module stands in its course, worked out only when a template asks.
 
     Module pages cache their content; on a cache hit nothing here is queried.
+    Titles are those of the translations in ``language`` where there are some.
     """
 
-    def __init__(self, module):
+    def __init__(self, module, language=None):
         self.module = module
+        self.language = language
 
     @cached_property
     def _data(self):
-        return module_neighbours(module=self.module)
+        data = module_neighbours(module=self.module)
+        if self.language:
+            titles_in_language([data["course"], *data["modules"]], self.language)
+        return data
 
     course = property(lambda self: self._data["course"])
     modules = property(lambda self: self._data["modules"])

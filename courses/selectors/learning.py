@@ -64,6 +64,7 @@ def enrolment_list_for_student(*, user) -> list[Enrolment]:
         .only(
             *(f.name for f in Enrolment._meta.concrete_fields),
             "course__title",
+            "course__translation_key",
             "course__url_path",
             "course__path",
             "course__depth",
@@ -88,7 +89,7 @@ def _modules_of_courses(courses) -> dict[int, list[ModulePage]]:
     modules = (
         ModulePage.objects.live()
         .filter(condition, depth=depth)
-        .only("title", "url_path", "path", "depth", "estimated_minutes", "is_required")
+        .only("title", "url_path", "path", "depth", "estimated_minutes", "is_required", "translation_key")
         .order_by("path")
     )
     result = {pk: [] for pk in by_path.values()}
@@ -116,10 +117,11 @@ def progress_for_enrolments(enrolments) -> dict[int, Progress]:
         for module in modules_by_course.get(enrolment.course_id, []):
             # A copy per enrolment: two enrolments never share a module object here.
             copy = ModulePage(pk=module.pk, title=module.title, url_path=module.url_path, path=module.path)
-            copy.depth, copy.estimated_minutes, copy.is_required = (
+            copy.depth, copy.estimated_minutes, copy.is_required, copy.translation_key = (
                 module.depth,
                 module.estimated_minutes,
                 module.is_required,
+                module.translation_key,
             )
             copy.done = (enrolment.pk, module.pk) in done
             modules.append(copy)

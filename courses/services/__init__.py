@@ -26,12 +26,14 @@ from .enrolment import (
     module_visit,
 )
 from .imports import StudentImportRefused, cohort_students_import, student_import_template_csv
+from .translation import TranslationRefused, page_translation_save
 
 __all__ = [
     "COVER_IMAGE_SPECS",
     "INSTRUCTOR_PAGE_PERMISSIONS",
     "EnrolmentRefused",
     "StudentImportRefused",
+    "TranslationRefused",
     "cohort_students_import",
     "course_completions_check",
     "course_instructors_group_delete",
@@ -51,5 +53,6 @@ __all__ = [
     "module_visit",
     "page_rendition_specs",
     "page_renditions_warm",
+    "page_translation_save",
     "student_import_template_csv",
 ]

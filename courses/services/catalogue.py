@@ -10,6 +10,7 @@ from lms.core import pagecache
 
 from ..blocks import MODULE_IMAGE_SPECS
 from ..models import CoursePage, ModulePage
+from ..selectors.translation import page_source
 
 COVER_IMAGE_SPECS = ("fill-480x270|format-webp", "fill-960x540|format-webp")
 
@@ -34,7 +35,11 @@ def course_roles_permissions_ensure() -> None:
             "courses.decide_enrolment",
         ],
     )
-    group_permissions_grant(group=groups[Role.INSTRUCTOR], permissions=["courses.view_enrolment"])
+    # Instructors may start translations (wagtail-localize), of their own courses only (courses.wagtail_hooks).
+    group_permissions_grant(
+        group=groups[Role.INSTRUCTOR],
+        permissions=["courses.view_enrolment", "wagtail_localize.submit_translation"],
+    )
     root_collection = Collection.get_first_root_node()
     if root_collection is None:
         return
@@ -59,16 +64,23 @@ def course_instructors_sync(*, course: CoursePage, instructors=None) -> Group:
     """Only the instructors assigned to a course may edit it and its modules.
 
     Each course has a group of its own holding Wagtail page permissions on the
-    course's subtree; its members are exactly the course's instructors. Pass
-    ``instructors`` to sync from a form that has not been saved to the database
-    yet (a draft revision); otherwise the course's stored instructors are used.
+    course's subtree and on the subtree of each of its translations (so they
+    translate their own course, and no other); its members are exactly the
+    course's instructors, who are always the source's. Pass ``instructors`` to
+    sync from a form that has not been saved to the database yet (a draft
+    revision); otherwise the course's stored instructors are used. Given a
+    translation, the source's group is synced.
     """
+    source = page_source(course)
+    if source is not None and source.pk != course.pk:
+        course, instructors = source, None
     group, _ = Group.objects.get_or_create(name=_course_group_name(course))
-    permissions = Permission.objects.filter(
-        content_type__app_label="wagtailcore", codename__in=INSTRUCTOR_PAGE_PERMISSIONS
+    permissions = list(
+        Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=INSTRUCTOR_PAGE_PERMISSIONS)
     )
-    for permission in permissions:
-        GroupPagePermission.objects.get_or_create(group=group, page_id=course.pk, permission=permission)
+    for page_id in [course.pk, *course.get_translations().values_list("pk", flat=True)]:
+        for permission in permissions:
+            GroupPagePermission.objects.get_or_create(group=group, page_id=page_id, permission=permission)
     wanted = list(instructors if instructors is not None else course.instructors.all())
     before = set(group.user_set.values_list("pk", flat=True))
     group.user_set.set(wanted)

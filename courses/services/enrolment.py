@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..models.learning import PLACE_HOLDING_STATUSES
 from ..selectors.learning import course_prerequisites_missing, progress_for
+from ..selectors.translation import page_source
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +133,7 @@ def enrolment_request(*, user, course: CoursePage, cohort: Cohort | None = None)
     """
     if not user.is_authenticated or not user.is_active:
         raise EnrolmentRefused(_("Sign in to enrol."), "anonymous")
+    course = _source(course)
     if not course.live:
         raise EnrolmentRefused(_("This course is not open for enrolment."), "not_live")
     if course.enrolment_policy == EnrolmentPolicy.CLOSED:
@@ -175,6 +177,7 @@ def enrolment_create_for_student(
     completed keeps their status; given a cohort other than theirs, they move to
     it if it has a place.
     """
+    course = _source(course)
     if not course.live:
         raise EnrolmentRefused(_("This course is not published: publish it before enrolling students."), "not_live")
     cohort = _cohort_check(course=course, cohort=cohort)
@@ -195,6 +198,14 @@ def enrolment_create_for_student(
     enrolment.cohort, enrolment.source = cohort, source
     _transition(enrolment, EnrolmentStatus.ACTIVE, actor=actor)
     return enrolment, True
+
+
+def _source(page):
+    """Learner state follows the course, not the translation: any page given becomes its source."""
+    source = page_source(page)
+    if source is None:
+        raise EnrolmentRefused(_("This course is not open for enrolment."), "no_source")
+    return source
 
 
 def _decision_notify_later(event: EnrolmentEvent) -> None:
@@ -237,6 +248,7 @@ def enrolment_reject(*, enrolment_id: int, actor, reason: str = "") -> Enrolment
 @transaction.atomic
 def enrolment_withdraw(*, user, course: CoursePage) -> Enrolment:
     """A student gives up their place or their request. Progress is kept for a later return."""
+    course = _source(course)
     enrolment = _enrolment_locked(user=user, course=course) if user.is_authenticated else None
     if enrolment is None or enrolment.status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.PENDING):
         raise EnrolmentRefused(_("You have no place on this course to withdraw from."), "not_enrolled")
@@ -312,8 +324,10 @@ def module_complete(*, user, module: ModulePage) -> ModuleProgress:
     """A student marks a module of a course they are enrolled in as complete.
 
     Completing twice keeps the first time. Completing the last required module
-    completes the course (``enrolment_completion_check``).
+    completes the course (``enrolment_completion_check``). A translated
+    module counts as its source.
     """
+    module = _source(module)
     course = _course_of_module(module)
     enrolment = _enrolment_locked(user=user, course=course) if (course and user.is_authenticated) else None
     if enrolment is None or enrolment.status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED):

@@ -64,6 +64,7 @@ from courses.api import (
     EnrolmentStatus,
     ModulePage,
     ModuleProgress,
+    source_only,
 )
 from lms.accounts.api import SponsoringProgram, User, user_bulk_upsert
 from lms.core import pagecache
@@ -208,7 +209,7 @@ class History:
 
     def _courses(self) -> list[_Course]:
         courses = []
-        for page in CoursePage.objects.live().order_by("path"):
+        for page in source_only(CoursePage.objects.live()).order_by("path"):
             modules = list(ModulePage.objects.child_of(page).live().filter(is_required=True).order_by("path"))
             if not modules:
                 continue

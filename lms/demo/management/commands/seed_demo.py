@@ -52,9 +52,10 @@ from courses.api import (
     enrolment_reject,
     enrolment_request,
     module_complete,
+    source_only,
 )
 from lms.accounts.api import ManagerScope, Role, SponsoringProgram, User, user_roles_set
-from lms.demo import curriculum, history, images, questions
+from lms.demo import curriculum, history, images, questions, translations
 
 DEMO_PASSWORD = "pme-demo"  # noqa: S105 - published demo credential, development settings only
 
@@ -222,6 +223,7 @@ class Command(BaseCommand):
             created = self._courses(themes, users)
             self._cohorts(programs)
             banks = self._banks()
+            translated = translations.translations_load()
             if users:
                 self._enrolments(users)
                 self._attempts(users)
@@ -229,7 +231,8 @@ class Command(BaseCommand):
             self._certificates(users)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo curriculum ready ({created} new pages, {banks[0]} new questions, {banks[1]} new assessments)."
+                f"Demo curriculum ready ({created} new pages, {translated} new translated pages, "
+                f"{banks[0]} new questions, {banks[1]} new assessments)."
             )
         )
         if options["history"]:
@@ -322,7 +325,7 @@ class Command(BaseCommand):
         return document
 
     def _courses(self, themes, users):
-        catalogue = CatalogueIndexPage.objects.first()
+        catalogue = source_only(CatalogueIndexPage.objects.all()).order_by("path").first()
         created = 0
         courses = {}
         for index, spec in enumerate(curriculum.load_all()):
@@ -360,7 +363,7 @@ class Command(BaseCommand):
         first_of_next = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
         starts = first_of_next + datetime.timedelta(days=(7 - first_of_next.weekday()) % 7)
         sponsors = [programs["imet"], programs["partnership-fund"], None]
-        for index, course in enumerate(CoursePage.objects.order_by("path")):
+        for index, course in enumerate(source_only(CoursePage.objects.all()).order_by("path")):
             Cohort.objects.get_or_create(
                 course=course,
                 name=f"{starts:%Y} {starts:%B} intake",
@@ -376,7 +379,7 @@ class Command(BaseCommand):
         """The demo students' places and progress, made through the same services as the site."""
         manager = users["manager@example.org"]
         for email, slug, outcome, done in ENROLMENTS:
-            student, course = users.get(email), CoursePage.objects.filter(slug=slug).first()
+            student, course = users.get(email), source_only(CoursePage.objects.filter(slug=slug)).first()
             if student is None or course is None or Enrolment.objects.filter(user=student, course=course).exists():
                 continue
             cohort = Cohort.objects.filter(course=course).order_by("starts_on").first()
@@ -419,7 +422,7 @@ class Command(BaseCommand):
         """Each course's question bank and assessments, from lms/demo/curriculum/questions/; returns what was new."""
         new_questions = new_assessments = 0
         for bank in questions.load_all():
-            course = CoursePage.objects.filter(slug=bank.course).first()
+            course = source_only(CoursePage.objects.filter(slug=bank.course)).first()
             if course is None:
                 raise curriculum.CurriculumError(f"question bank for an unknown course {bank.course!r}")
             categories = {

@@ -1,0 +1,164 @@
+"""Which words a reader sees at a course's or module's address.
+
+Courses and modules are written in the default locale: that tree is the
+source, and every address, enrolment, progress row, attempt and certificate
+points at a source page. Translations (made with wagtail-localize) live in a
+tree per locale, linked to their source by ``translation_key``; they only ever
+lend their words (title, summary, body…) to the source page at its address.
+"""
+
+import copy
+
+from django.conf import settings
+from django.utils.translation import get_language, get_language_info
+
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Page
+
+RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+
+
+def default_language() -> str:
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+def content_language(language: str | None = None) -> str | None:
+    """The content language matching ``language`` (the active one by default), or None when there is none."""
+    try:
+        return get_supported_content_language_variant(language or get_language())
+    except LookupError:
+        return None
+
+
+def language_name(code: str) -> str:
+    """The language's name in itself (Français, العربية), which a reader of any language recognises."""
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
+def language_direction(code: str) -> str:
+    return "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def source_only(queryset):
+    """Keep the source pages (the default locale) of a page queryset; translations are never listed on their own."""
+    return queryset.filter(locale__language_code=default_language())
+
+
+def page_is_source(page) -> bool:
+    return page.locale.language_code == default_language()
+
+
+def page_source(page):
+    """The source (default-locale) version of a page, as the same specific type.
+
+    Learner state is only ever recorded against this page. Returns None when a
+    translation has lost its source (the source was deleted).
+    """
+    model = type(page)
+    if page_is_source(page):
+        return page
+    return source_only(model.objects.filter(translation_key=page.translation_key)).first()
+
+
+def page_translation_live(page, language: str | None):
+    """The live translation of ``page`` in ``language``, or None (drafts are never shown to readers)."""
+    if not language or language == page.locale.language_code:
+        return None
+    return (
+        type(page)
+        .objects.live()
+        .filter(translation_key=page.translation_key, locale__language_code=language)
+        .exclude(pk=page.pk)
+        .first()
+    )
+
+
+def page_in_language(page, translation):
+    """The source page (its id, address, settings) carrying the translation's words."""
+    shown = copy.copy(page)
+    for name in getattr(page, "reader_cached", ()):
+        shown.__dict__.pop(name, None)  # cached from the source's words
+    for name in ("title", "seo_title", "search_description", *page.reader_translated_fields):
+        setattr(shown, name, getattr(translation, name))
+    return shown
+
+
+def page_for_reader(page, *, original_language: str, language: str | None = None):
+    """What a reader in ``language`` (the active one) sees at a source page's address.
+
+    The page returned is the source (same id, address and settings) with the
+    words of its live translation in that language when there is one. It
+    carries ``content_language`` (the language of the words),
+    ``content_direction`` and ``translation_missing`` (the reader's language
+    differs from the original's and no translation is published).
+    """
+    language = content_language(language)
+    translation = page_translation_live(page, language) if language != default_language() else None
+    if translation is not None:
+        shown = page_in_language(page, translation)
+        shown.content_language = language
+    else:
+        shown = page
+        shown.content_language = original_language
+    shown.reader_language = language or original_language
+    shown.translation_missing = translation is None and bool(language) and language != original_language
+    shown.content_direction = language_direction(shown.content_language)
+    return shown
+
+
+def titles_in_language(pages, language: str | None = None) -> None:
+    """Give source pages the titles of their live translations in ``language``: one query for all of them."""
+    pages = [page for page in pages if page is not None]
+    language = content_language(language)
+    if not pages or not language or language == default_language():
+        return
+    titles = dict(
+        Page.objects.live()
+        .filter(translation_key__in={page.translation_key for page in pages}, locale__language_code=language)
+        .values_list("translation_key", "title")
+    )
+    for page in pages:
+        if page.translation_key in titles:
+            page.title = titles[page.translation_key]
+
+
+def courses_in_language(courses, language: str | None = None) -> None:
+    """Dress catalogue cards: the translation's title and summary in ``language``, and the languages a course reads in.
+
+    Each course gets ``available_languages`` (``(code, name)`` pairs, its
+    original language first) and ``content_language``. One query for any
+    number of courses.
+    """
+    courses = list(courses)
+    if not courses:
+        return
+    from ..models import CoursePage
+
+    language = content_language(language)
+    rows = (
+        CoursePage.objects.live()
+        .filter(translation_key__in={course.translation_key for course in courses})
+        .exclude(locale__language_code=default_language())
+        .values_list("translation_key", "locale__language_code", "title", "summary")
+        .order_by("locale__language_code")
+    )
+    by_key = {}
+    for key, code, title, summary in rows:
+        by_key.setdefault(key, {})[code] = (title, summary)
+    for course in courses:
+        translations = by_key.get(course.translation_key, {})
+        codes = [course.language, *(code for code in translations if code != course.language)]
+        course.available_languages = [(code, language_name(code)) for code in codes]
+        course.content_language = course.language
+        if language in translations:
+            course.title, course.summary = translations[language]
+            course.content_language = language
+        course.content_direction = language_direction(course.content_language)
+
+
+def translation_keys_in_language(model, language: str):
+    """A subquery of the translation keys that have a live page of ``model`` in ``language``."""
+    return model.objects.live().filter(locale__language_code=language).values("translation_key")
