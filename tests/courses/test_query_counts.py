@@ -130,3 +130,34 @@ def test_content_fragments_follow_publishing(signed_in, course, modules):
     ModulePageFactory(parent=course, title="Part 4, added later")
     assert "Part 4, added later" in signed_in.get(modules[0].url).text
     assert "Part 4, added later" in signed_in.get(course.url).text
+
+
+def _translate(pages, language="fr"):
+    from courses.services import page_translation_save
+
+    for page in pages:
+        page_translation_save(source=page, language=language, fields={"title": f"{page.title} (FR)"})
+
+
+def test_catalogue_in_french_costs_the_same_whatever_the_number_of_translated_courses(signed_in, catalogue):
+    first, _modules = _build(catalogue, courses=3, modules=1, images=0)
+    _translate([first])
+    signed_in.cookies["lms_language"] = "fr"
+    small = _queries(signed_in, "/catalogue/")
+    more = [CoursePageFactory(parent=catalogue, cover_image=_image(7000 + n), publish="direct") for n in range(12)]
+    _translate(more[:8])
+    _translate(more[:4], language="ar")
+    large = _queries(signed_in, "/catalogue/")
+    assert small == large
+    assert signed_in.get("/catalogue/").text.count("(FR)") == 9
+
+
+def test_french_course_and_module_pages_cost_the_same_whatever_the_number_of_modules(signed_in, catalogue):
+    course, modules = _build(catalogue, courses=1, modules=3, images=0)
+    _translate([course, *modules])
+    signed_in.cookies["lms_language"] = "fr"
+    small = (_queries(signed_in, course.url), _queries(signed_in, modules[1].url))
+    extra = [ModulePageFactory(parent=course, publish="direct") for _ in range(15)]
+    _translate(extra[:10])
+    large = (_queries(signed_in, course.url), _queries(signed_in, modules[1].url))
+    assert small == large
