@@ -8,7 +8,7 @@ from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
 
-from wagtail.models import Locale, PageViewRestriction, Revision
+from wagtail.models import Locale, Page, PageViewRestriction, Revision
 
 import pytest
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
@@ -364,3 +364,19 @@ def test_a_demo_translation_unlike_its_source_is_refused_before_anything_is_writ
         translations_load(tmp_path)
     assert "fr/1-mini-control.txt" in str(refused.value)
     assert not CoursePage.objects.exclude(locale__language_code="en").exists()  # not even the Arabic one
+
+
+def test_seed_demo_publishes_the_demo_translations_once(catalogue):
+    from django.core.management import call_command
+
+    from lms.demo.translations import translated_files
+
+    call_command("seed_demo", verbosity=0)
+    expected = {(item.language, item.spec.slug) for item in translated_files()}
+    translated = CoursePage.objects.live().exclude(locale__language_code="en")
+    assert set(translated.values_list("locale__language_code", "slug")) == expected
+    for course in translated:
+        assert ModulePage.objects.child_of(course).live().count() >= 4
+    pages, revisions = Page.objects.count(), Revision.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert (Page.objects.count(), Revision.objects.count()) == (pages, revisions)
