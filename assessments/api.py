@@ -21,6 +21,13 @@ from .services import (
     essay_grade,
 )
 from .staff import QuestionStatistic, question_statistics
+from .translation import (
+    OptionWording,
+    TranslationRefused,
+    assessment_translation_save,
+    category_translation_save,
+    question_translation_save,
+)
 
 __all__ = [
     "Assessment",
@@ -29,19 +36,24 @@ __all__ = [
     "AttemptQuestion",
     "AttemptRefused",
     "AttemptStatus",
+    "OptionWording",
     "Question",
     "QuestionCategory",
     "QuestionOption",
     "QuestionStatistic",
+    "TranslationRefused",
     "answer_clean",
     "answer_save",
+    "assessment_translation_save",
     "attempt_list_for_student",
     "attempt_start",
     "attempt_start_guarded",
     "attempt_submit",
+    "category_translation_save",
     "essay_grade",
     "grade",
     "question_snapshot",
     "question_statistics",
+    "question_translation_save",
     "user_teaches_course",
 ]

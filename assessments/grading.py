@@ -14,6 +14,7 @@ is what the student sent, already checked by ``answer_clean``:
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .models import QuestionType, ScoringRule
@@ -26,13 +27,21 @@ class AnswerInvalid(ValueError):
     """An answer that does not fit its question; the message says why, for the student."""
 
 
-def question_snapshot(question, *, option_order=None) -> dict:
-    """Everything needed to show and grade the question later, whatever happens to it."""
+def question_snapshot(question, *, option_order=None, translation=None, source_language=None) -> dict:
+    """Everything needed to show and grade the question later, whatever happens to it.
+
+    ``translation``: the question's wording in the student's language (a
+    ``QuestionTranslation`` with its options), used when it covers every
+    option. The options keep the source's ids and correctness, matched by id;
+    their source text stays beside the translated one (``source_text``) for the
+    statistics. A short answer accepts the source's accepted answers and the
+    translation's. ``language`` says in which language the wording is.
+    """
     options = list(question.options.all())
     if option_order is not None:
         by_id = {option.pk: option for option in options}
         options = [by_id[pk] for pk in option_order]
-    return {
+    snapshot = {
         "question_id": question.pk,
         "type": question.type,
         "title": question.title,
@@ -47,7 +56,22 @@ def question_snapshot(question, *, option_order=None) -> dict:
         "numeric_tolerance": str(question.numeric_tolerance),
         "rubric": question.rubric,
         "explanation": question.explanation,
+        "language": source_language or settings.LANGUAGE_CODE,
     }
+    if translation is not None:
+        wording = {option.option_id: option for option in translation.options.all()}
+        if all(option.pk in wording for option in options):
+            snapshot["language"] = translation.language
+            snapshot["prompt"] = translation.prompt
+            snapshot["explanation"] = translation.explanation
+            snapshot["options"] = [
+                dict(o, text=wording[o["id"]].text, feedback=wording[o["id"]].feedback, source_text=o["text"])
+                for o in snapshot["options"]
+            ]
+            extra = [text for text in translation.accepted_answer_list if text not in snapshot["accepted_answers"]]
+            snapshot["accepted_answers_shown"] = translation.accepted_answer_list or snapshot["accepted_answers"]
+            snapshot["accepted_answers"] = snapshot["accepted_answers"] + extra
+    return snapshot
 
 
 def answer_clean(snapshot: dict, raw) -> dict | None:
@@ -154,4 +178,5 @@ def student_view(snapshot: dict) -> dict:
         "image_id": snapshot["image_id"],
         "points": snapshot["points"],
         "options": [{"id": o["id"], "text": o["text"]} for o in snapshot["options"]],
+        "language": snapshot.get("language", settings.LANGUAGE_CODE),
     }

@@ -17,6 +17,7 @@ from lms.core import pagecache
 
 from .models import AttemptStatus
 from .student import assessment_statuses_for_course, attempt_results_for_student
+from .translation import content_language
 
 
 def course_assessments_version(course_id: int) -> str:
@@ -28,10 +29,11 @@ def course_assessments(request, arg: str) -> str:
     if not arg.isdigit() or not request.user.is_authenticated:
         return ""  # visitors who hold no place see nothing (the anonymous page cache keeps this)
     course_id = int(arg)
+    language = content_language()
     statuses = pagecache.cached_part(
-        f"part:assessments:{request.user.pk}:{course_id}",
+        f"part:assessments:{request.user.pk}:{course_id}:{language}",
         [pagecache.version_key("user", request.user.pk), course_assessments_version(course_id)],
-        lambda: assessment_statuses_for_course(user=request.user, course_id=course_id),
+        lambda: assessment_statuses_for_course(user=request.user, course_id=course_id, language=language),
     )
     if not statuses:
         return ""
@@ -65,7 +67,7 @@ def dashboard_results(request) -> str:
     """The dashboard's "Assessment results": per assessment tried, the latest attempt and a link to it."""
     if not request.user.is_authenticated:
         return ""
-    results = attempt_results_for_student(user=request.user)
+    results = attempt_results_for_student(user=request.user, language=content_language())
     if not results:
         return ""
     return render_to_string("assessments/dashboard_results_part.html", {"request": request, "results": results})

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,8 @@ from lms.accounts.api import user_email_send
 
 from . import frozen
 from .grading import AnswerInvalid, answer_shape_clean, grade, question_snapshot
-from .models import Assessment, Attempt, AttemptQuestion, AttemptStatus, GradeChange, Question
+from .models import Assessment, Attempt, AttemptQuestion, AttemptStatus, GradeChange, Question, QuestionTranslation
+from .translation import assessment_in_language, assessment_wording, content_language, course_source_language
 
 logger = logging.getLogger(__name__)
 
@@ -46,50 +47,74 @@ class AttemptRefused(Exception):
         self.code = code
 
 
-def _plan_build(assessment: Assessment) -> list[tuple]:
+def _plan_build(assessment: Assessment, language: str) -> list[tuple]:
     """What the assessment asks, as snapshots: ("fixed", snapshot) and ("draw", count, [pool snapshots]).
 
     Fixed questions and pools hold only the assessment's own course's questions,
     whatever the items say; a pool leaves out the fixed questions, and is in id order.
+    The wording is in ``language`` where a question has a translation in it.
     """
+    source_language = course_source_language(assessment.course_id)
+    wanted = Prefetch(
+        "translations",
+        queryset=QuestionTranslation.objects.filter(language=language).prefetch_related("options"),
+        to_attr="wanted_translations",
+    )
+
+    def snapshot(question):
+        translation = None
+        if language != source_language and question.wanted_translations:
+            translation = question.wanted_translations[0]
+        return question_snapshot(question, translation=translation, source_language=source_language)
+
     items = list(
-        assessment.items.select_related("question").prefetch_related("question__options").order_by("sort_order", "pk")
+        assessment.items.select_related("question")
+        .prefetch_related(
+            "question__options",
+            Prefetch("question__translations", queryset=wanted.queryset, to_attr="wanted_translations"),
+        )
+        .order_by("sort_order", "pk")
     )
     fixed_ids = {item.question_id for item in items if item.question_id}
     plan = []
     for item in items:
         if item.question_id:
             if item.question.course_id == assessment.course_id:
-                plan.append(("fixed", question_snapshot(item.question)))
+                plan.append(("fixed", snapshot(item.question)))
             continue
         pool = (
             Question.objects.filter(category_id=item.category_id, course_id=assessment.course_id)
             .exclude(pk__in=fixed_ids)
-            .prefetch_related("options")
+            .prefetch_related("options", wanted)
             .order_by("pk")
         )
-        plan.append(("draw", item.draw_count, [question_snapshot(question) for question in pool]))
+        plan.append(("draw", item.draw_count, [snapshot(question) for question in pool]))
     return plan
 
 
-def _plan_for(assessment: Assessment) -> list[tuple]:
-    """The assessment's plan, kept per process under the bank version (``frozen``): one cache read on a hit."""
-    key = (assessment.pk, assessment.course_id, frozen.bank_version())
+def _plan_for(assessment: Assessment, language: str) -> list[tuple]:
+    """The assessment's plan in a language, kept per process under the bank version (``frozen``).
+
+    One cache read on a hit.
+    """
+    key = (assessment.pk, assessment.course_id, language, frozen.bank_version())
     plan = frozen.plan_get(key)
     if plan is None:
-        plan = _plan_build(assessment)
+        plan = _plan_build(assessment, language)
         frozen.plan_keep(key, plan)
+        # The question pages show the assessment's title in this language: keep it now, with the plan.
+        assessment_wording(assessment=assessment, language=language)
     return plan
 
 
-def _questions_for(assessment: Assessment, rng: random.Random) -> list[dict]:
+def _questions_for(assessment: Assessment, rng: random.Random, language: str) -> list[dict]:
     """The snapshots to freeze: fixed questions and random draws, each question at most once, in the authored order.
 
     The snapshots are shared with the kept plan: copy one before changing it.
     """
     chosen: list[dict] = []
     seen: set[int] = set()
-    for entry in _plan_for(assessment):
+    for entry in _plan_for(assessment, language):
         if entry[0] == "fixed":
             snapshot = entry[1]
             if snapshot["question_id"] not in seen:
@@ -111,7 +136,7 @@ def _enrolment_for(user, assessment: Assessment) -> Enrolment:
     return enrolment
 
 
-def attempt_start(*, user, assessment: Assessment, now=None) -> Attempt:
+def attempt_start(*, user, assessment: Assessment, now=None, language: str | None = None) -> Attempt:
     """Start an attempt, or return the one already open (one open attempt per student and assessment).
 
     Refused before the assessment opens, after it closes, and when the
@@ -119,10 +144,14 @@ def attempt_start(*, user, assessment: Assessment, now=None) -> Attempt:
     options' order are frozen now. An open attempt whose time is up is
     submitted first, with what was saved, even when the start is then refused;
     ``overdue_submitted`` on the attempt returned (or on the refusal) says so.
+    The questions are frozen in ``language`` (default: the active language)
+    where they have a translation in it, the source's wording otherwise; ids,
+    keys and points are always the source's.
     """
     now = now or timezone.now()
+    language = content_language(language)
     try:
-        return _attempt_start(user=user, assessment=assessment, now=now)
+        return _attempt_start(user=user, assessment=assessment, now=now, language=language)
     except AttemptRefused as refusal:
         # The refusal rolled back the overdue attempt's submission too: submit it on its own.
         refusal.overdue_submitted = any(
@@ -135,7 +164,7 @@ def attempt_start(*, user, assessment: Assessment, now=None) -> Attempt:
 
 
 @transaction.atomic
-def _attempt_start(*, user, assessment: Assessment, now) -> Attempt:
+def _attempt_start(*, user, assessment: Assessment, now, language: str) -> Attempt:
     if not user.is_authenticated:
         raise AttemptRefused(_("Sign in to take this assessment."), "anonymous")
     enrolment = _enrolment_for(user, assessment)  # the lock serialises this student's starts
@@ -155,7 +184,7 @@ def _attempt_start(*, user, assessment: Assessment, now) -> Attempt:
     if assessment.attempts_allowed is not None and used >= assessment.attempts_allowed:
         raise AttemptRefused(_("You have used all your attempts at this assessment."), "no_attempts_left")
     rng = random.SystemRandom()
-    snapshots = _questions_for(assessment, rng)
+    snapshots = _questions_for(assessment, rng, language)
     if not snapshots:
         raise AttemptRefused(_("This assessment has no questions yet."), "empty")
     if assessment.shuffle_questions:
@@ -471,11 +500,14 @@ def question_regrade(*, actor, question_id: int, now=None) -> int:
     now = now or timezone.now()
     from .selectors import user_teaches_course
 
-    question = Question.objects.prefetch_related("options").filter(pk=question_id).first()
+    question = Question.objects.prefetch_related("options", "translations__options").filter(pk=question_id).first()
     if question is None or not user_teaches_course(user=actor, course_id=question.course_id):
         raise AttemptRefused(_("There is no such question in your courses."), "not_found")
     fresh = question_snapshot(question)
     correct_now = {option["id"]: option["is_correct"] for option in fresh["options"]}
+    # A translated attempt keeps accepting its language's accepted answers too.
+    translations = {translation.language: translation for translation in question.translations.all()}
+    fresh_in = {}
     changed = 0
     touched: set[int] = set()
     items = (
@@ -488,8 +520,14 @@ def question_regrade(*, actor, question_id: int, now=None) -> int:
         snapshot["options"] = [
             dict(o, is_correct=correct_now.get(o["id"], o["is_correct"])) for o in snapshot["options"]
         ]
+        language = snapshot.get("language")
+        if language not in fresh_in:
+            fresh_in[language] = question_snapshot(question, translation=translations.get(language))
+        key_now = fresh_in[language] if fresh_in[language].get("language") == language else fresh
         for key in ("accepted_answers", "case_sensitive", "numeric_answer", "numeric_tolerance", "scoring_rule"):
-            snapshot[key] = fresh[key]
+            snapshot[key] = key_now[key]
+        if "accepted_answers_shown" in key_now:
+            snapshot["accepted_answers_shown"] = key_now["accepted_answers_shown"]
         item.snapshot = snapshot
         new_points = grade(snapshot, item.answer)
         if new_points is not None and new_points != item.points_awarded:
@@ -527,7 +565,10 @@ def attempt_result_notify(*, attempt_id: int) -> bool:
     user_email_send(
         user=attempt.user,
         template="assessments/email/result",
-        context={"attempt": attempt, "assessment": attempt.assessment},
+        context={
+            "attempt": attempt,
+            "assessment": assessment_in_language(attempt.assessment, attempt.user.preferred_language),
+        },
     )
     attempt.result_notified_at = timezone.now()
     attempt.save(update_fields=["result_notified_at"])

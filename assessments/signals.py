@@ -13,7 +13,17 @@ from django.db.models.signals import post_delete, post_save
 from lms.core import pagecache
 
 from . import frozen
-from .models import Assessment, AssessmentItem, Attempt, Question, QuestionCategory, QuestionOption
+from .models import (
+    Assessment,
+    AssessmentItem,
+    AssessmentTranslation,
+    Attempt,
+    Question,
+    QuestionCategory,
+    QuestionOption,
+    QuestionOptionTranslation,
+    QuestionTranslation,
+)
 
 
 def _attempt_saved(sender, instance, **kwargs):
@@ -30,8 +40,17 @@ def _bank_changed(sender, **kwargs):
     frozen.bank_changed()
 
 
-# What a start freezes: the questions, their options, the categories drawn from, the items.
-BANK_MODELS = (Question, QuestionOption, QuestionCategory, Assessment, AssessmentItem)
+# What a start freezes: the questions, their options and translations, the categories drawn from, the items.
+BANK_MODELS = (
+    Question,
+    QuestionOption,
+    QuestionCategory,
+    Assessment,
+    AssessmentItem,
+    QuestionTranslation,
+    QuestionOptionTranslation,
+    AssessmentTranslation,
+)
 
 
 def connect() -> None:

@@ -421,7 +421,8 @@ def question_statistics(*, assessment_id: int, attempts: Q | None = None) -> lis
         snapshot = representatives.get(qid, {})
         options = [
             OptionStatistic(
-                text=option["text"],
+                # A translated attempt keeps the source's text beside its own: statistics speak the source's.
+                text=option.get("source_text", option["text"]),
                 is_correct=option["is_correct"],
                 chosen=chosen[(qid, str(option["id"]))],
                 share=chosen[(qid, str(option["id"]))] / row["responses"] if row["responses"] else None,

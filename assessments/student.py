@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from courses.api import EnrolmentStatus, enrolment_get
 from .grading import is_correct, student_view
 from .models import Assessment, Attempt, AttemptQuestion, AttemptStatus, FeedbackPolicy, QuestionType
 from .services import DEADLINE_GRACE
+from .translation import assessment_titles, language_direction
 
 IMAGE_SPEC = "max-800x600"
 PLACE_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
@@ -120,10 +122,15 @@ class StudentQuestion(_AnswerFields):
     answered_at: object
     image: object = None
     chosen: set = field(default_factory=set)
+    language: str = ""  # the language of the wording (the attempt's, or the source's when untranslated)
 
     @property
     def answered(self) -> bool:
         return self.answer is not None
+
+    @property
+    def direction(self) -> str:
+        return language_direction(self.language)
 
 
 def question_for_student(item: AttemptQuestion, images: dict) -> StudentQuestion:
@@ -142,6 +149,7 @@ def question_for_student(item: AttemptQuestion, images: dict) -> StudentQuestion
         answered_at=item.answered_at,
         image=images.get(view["image_id"]),
         chosen=chosen,
+        language=view["language"],
     )
 
 
@@ -200,6 +208,11 @@ class ReviewedQuestion(_AnswerFields):
     explanation: str
     grader_feedback: str
     image: object = None
+    language: str = ""
+
+    @property
+    def direction(self) -> str:
+        return language_direction(self.language)
 
     @property
     def is_essay(self) -> bool:
@@ -247,7 +260,11 @@ def attempt_review(*, attempt: Attempt) -> list[ReviewedQuestion]:
                 correct=is_correct(snapshot, item.points_awarded),
                 options=options,
                 answer=item.answer,
-                accepted_answers=snapshot["accepted_answers"] if snapshot["type"] == QuestionType.SHORT_ANSWER else [],
+                accepted_answers=(
+                    snapshot.get("accepted_answers_shown", snapshot["accepted_answers"])
+                    if snapshot["type"] == QuestionType.SHORT_ANSWER
+                    else []
+                ),
                 numeric_answer=snapshot["numeric_answer"] if numeric else None,
                 numeric_tolerance=(
                     snapshot["numeric_tolerance"] if numeric and Decimal(snapshot["numeric_tolerance"]) else None
@@ -255,6 +272,7 @@ def attempt_review(*, attempt: Attempt) -> list[ReviewedQuestion]:
                 explanation=snapshot["explanation"],
                 grader_feedback=item.grader_feedback,
                 image=images.get(snapshot["image_id"]),
+                language=snapshot.get("language", settings.LANGUAGE_CODE),
             )
         )
     return reviewed
@@ -279,7 +297,7 @@ def attempt_essay_feedback(*, attempt: Attempt) -> list[dict]:
     ]
 
 
-def assessment_statuses_for_course(*, user, course_id: int) -> list[dict] | None:
+def assessment_statuses_for_course(*, user, course_id: int, language: str | None = None) -> list[dict] | None:
     """The course's assessments with this student's standing on each, as plain data (cached by the caller).
 
     None when the student holds no active or completed place. Times stay as
@@ -312,6 +330,7 @@ def assessment_statuses_for_course(*, user, course_id: int) -> list[dict] | None
         .order_by("number")
     ):
         by_assessment.setdefault(attempt.assessment_id, []).append(attempt)
+    titles = assessment_titles(assessment_ids=[a.pk for a in assessments], language=language) if language else {}
     statuses = []
     for assessment in assessments:
         attempts = by_assessment.get(assessment.pk, [])
@@ -321,7 +340,7 @@ def assessment_statuses_for_course(*, user, course_id: int) -> list[dict] | None
         statuses.append(
             {
                 "id": assessment.pk,
-                "title": assessment.title,
+                "title": titles.get(assessment.pk, assessment.title),
                 "module": assessment.module.title if assessment.module_id else "",
                 "is_required": assessment.is_required,
                 "pass_mark_percent": assessment.pass_mark_percent,
@@ -338,7 +357,7 @@ def assessment_statuses_for_course(*, user, course_id: int) -> list[dict] | None
     return statuses
 
 
-def attempt_results_for_student(*, user) -> list[dict]:
+def attempt_results_for_student(*, user, language: str | None = None) -> list[dict]:
     """Per assessment the student tried: its latest attempt, how many attempts, and the best graded percent.
 
     One query whatever the number of attempts.
@@ -372,4 +391,8 @@ def attempt_results_for_student(*, user) -> list[dict]:
         row["latest"] = attempt
         if attempt.status == AttemptStatus.GRADED and (row.get("best") is None or attempt.percent > row["best"]):
             row["best"] = attempt.percent
+    if language:  # titles in the reader's language where translated (one more query)
+        titles = assessment_titles(assessment_ids=results, language=language)
+        for assessment_id, row in results.items():
+            row["assessment"].title = titles.get(assessment_id, row["assessment"].title)
     return sorted(results.values(), key=lambda row: row["latest"].started_at, reverse=True)

@@ -42,6 +42,7 @@ from .student import (
     review_visible,
     student_holds_place,
 )
+from .translation import assessment_in_language
 
 TIME_WAS_UP = gettext_lazy("Time was up, so your attempt was submitted with the answers you had saved.")
 
@@ -77,7 +78,7 @@ def _submit_if_overdue(request, attempt) -> bool:
 @never_cache
 def assessment_detail(request, assessment_id: int):
     """The start page: instructions, rules, the student's previous attempts, and Start or Resume."""
-    assessment = _assessment_or_404(assessment_id)
+    assessment = assessment_in_language(_assessment_or_404(assessment_id))
     if not student_holds_place(user=request.user, course_id=assessment.course_id):
         return render(request, "assessments/not_enrolled.html", {"assessment": assessment}, status=403)
     attempts = attempt_list_for_assessment(user=request.user, assessment_id=assessment.pk)
@@ -135,6 +136,7 @@ def attempt_detail(request, attempt_id: int):
     attempt = _attempt_or_404(request, attempt_id, with_course=False)
     if attempt.status != AttemptStatus.IN_PROGRESS or _submit_if_overdue(request, attempt):
         return redirect("assessments:result", attempt_id=attempt.pk)
+    assessment_in_language(attempt.assessment)
     one_per_page = attempt.assessment.layout == Layout.ONE_PER_PAGE
     position = _position_param(request) if one_per_page else None
     navigation, questions = attempt_page_for_student(attempt=attempt, position=position)
@@ -260,6 +262,7 @@ def attempt_submit_confirm(request, attempt_id: int):
     attempt = _attempt_or_404(request, attempt_id)
     if attempt.status != AttemptStatus.IN_PROGRESS or _submit_if_overdue(request, attempt):
         return redirect("assessments:result", attempt_id=attempt.pk)
+    assessment_in_language(attempt.assessment)
     navigation = attempt_navigation(attempt=attempt)
     unanswered = [entry["position"] for entry in navigation if not entry["answered"]]
     context = {
@@ -283,7 +286,7 @@ def attempt_result(request, attempt_id: int):
         return redirect("assessments:attempt", attempt_id=attempt.pk)
     if attempt.status == AttemptStatus.IN_PROGRESS:
         attempt = _attempt_or_404(request, attempt_id)  # submitted just now: read its score
-    assessment = attempt.assessment
+    assessment = assessment_in_language(attempt.assessment)
     show_review = review_visible(attempt=attempt)
     context = {
         "attempt": attempt,

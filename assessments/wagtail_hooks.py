@@ -31,6 +31,11 @@ def _gradebooks_menu_item():
     return views.gradebooks_menu_item()
 
 
+@hooks.register("register_admin_menu_item")
+def _translations_menu_item():
+    return views.translations_menu_item()
+
+
 @hooks.register("register_snippet_listing_buttons")
 def _question_and_assessment_buttons(snippet, user, next_url=None):
     if isinstance(snippet, Question) and question_policy.user_has_permission_for_instance(user, "change", snippet):

@@ -9,10 +9,17 @@ never change an attempt.
 from .assessment import Assessment, AssessmentItem, FeedbackPolicy, GradeRule, Layout
 from .attempts import Attempt, AttemptQuestion, AttemptStatus, GradeChange
 from .bank import Question, QuestionCategory, QuestionOption, QuestionType, ScoringRule
+from .translations import (
+    AssessmentTranslation,
+    QuestionCategoryTranslation,
+    QuestionOptionTranslation,
+    QuestionTranslation,
+)
 
 __all__ = [
     "Assessment",
     "AssessmentItem",
+    "AssessmentTranslation",
     "Attempt",
     "AttemptQuestion",
     "AttemptStatus",
@@ -22,7 +29,10 @@ __all__ = [
     "Layout",
     "Question",
     "QuestionCategory",
+    "QuestionCategoryTranslation",
     "QuestionOption",
+    "QuestionOptionTranslation",
+    "QuestionTranslation",
     "QuestionType",
     "ScoringRule",
 ]

@@ -471,6 +471,8 @@ class StaffViewSet(ViewSet):
     icon = "tasks"
 
     def get_urlpatterns(self):
+        from . import translations
+
         return [
             path("grading/", GradingQueueView.as_view(), name="grading"),
             path("grading/<int:pk>/", EssayGradeView.as_view(), name="essay_grade"),
@@ -479,6 +481,22 @@ class StaffViewSet(ViewSet):
             path("gradebooks/", GradebookIndexView.as_view(), name="gradebooks"),
             path("gradebooks/<int:course_id>/", GradebookView.as_view(), name="gradebook"),
             path("statistics/<int:pk>/", StatisticsView.as_view(), name="statistics"),
+            path("translations/", translations.TranslationsView.as_view(), name="translations"),
+            path(
+                "translations/question/<int:pk>/<str:language>/",
+                translations.QuestionTranslateView.as_view(),
+                name="translate_question",
+            ),
+            path(
+                "translations/category/<int:pk>/<str:language>/",
+                translations.CategoryTranslateView.as_view(),
+                name="translate_category",
+            ),
+            path(
+                "translations/assessment/<int:pk>/<str:language>/",
+                translations.AssessmentTranslateView.as_view(),
+                name="translate_assessment",
+            ),
         ]
 
 
@@ -493,3 +511,7 @@ def grading_menu_item():
 
 def gradebooks_menu_item():
     return StaffMenuItem(_("Gradebooks"), _url("gradebooks"), name="gradebooks", icon_name="table", order=500)
+
+
+def translations_menu_item():
+    return StaffMenuItem(_("Translations"), _url("translations"), name="translations", icon_name="globe", order=550)

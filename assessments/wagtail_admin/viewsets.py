@@ -199,6 +199,18 @@ def regrade_url(question_id) -> str:
     return reverse("assessments_staff:question_regrade", args=[question_id])
 
 
+def _translation_summary(question) -> str:
+    """“fr: Translated · ar: Out of date · es: Not translated” for the list (prefetched rows only)."""
+    from ..translation import STATE_LABELS, question_translation_states
+
+    states = question_translation_states(question, source_language=question.course.locale.language_code)
+    return " · ".join(f"{language}: {STATE_LABELS[state]}" for language, state in states.items())
+
+
+def translations_url(course_id) -> str:
+    return reverse("assessments_staff:translations") + f"?course={course_id}"
+
+
 class QuestionEditView(EditView):
     """The question's form, with a way to apply a fixed key to the answers already given."""
 
@@ -206,6 +218,9 @@ class QuestionEditView(EditView):
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
         buttons.append(Button(_("Regrade answers"), url=regrade_url(self.object.pk), icon_name="resubmit", priority=60))
+        buttons.append(
+            Button(_("Translations"), url=translations_url(self.object.course_id), icon_name="globe", priority=65)
+        )
         return buttons
 
 
@@ -248,8 +263,15 @@ class QuestionViewSet(CourseScopedSnippetViewSet):
                 sort_key="category__name",
             ),
             Column("points", label=_("Points"), sort_key="points"),
+            Column("translations", label=_("Translations"), accessor=_translation_summary),
             UpdatedAtColumn(),
         ]
+
+    def get_queryset(self, request):
+        # The translations column reads the options, translations and course language of each row with the list.
+        return (
+            super().get_queryset(request).select_related("course__locale").prefetch_related("options", "translations")
+        )
 
     edit_handler = ObjectList(
         [

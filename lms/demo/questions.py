@@ -304,3 +304,134 @@ def answer_for(snapshot: dict, *, correct: bool = True):
         wrong_number = number + Decimal(snapshot["numeric_tolerance"]) + 1000
         return format((number if correct else wrong_number).normalize(), "f")
     return "Civilian oversight depends on law, institutions and skilled people on both sides."
+
+
+# Translated banks ---------------------------------------------------------------------------
+#
+# lms/demo/curriculum/<language>/questions/<same name>.txt holds the same bank in another language: the
+# same questions, categories and assessments in the same order, with the same types and answers; only
+# the wording (titles included) is translated, and short answers' ``accepted:`` lines are the answers
+# accepted in that language. They become translations of the source questions (assessments.translation),
+# matched by position in the file; the options by position within their question.
+
+
+def _translation_check(source: Bank, translated: Bank, where: str) -> None:
+    """The translated file must be the source's bank, question for question and option for option."""
+    if translated.course != source.course:
+        raise CurriculumError(f"{where}: course {translated.course!r}, the source's is {source.course!r}")
+    for kind, ours, theirs in (
+        ("questions", source.questions, translated.questions),
+        ("categories", source.categories, translated.categories),
+        ("assessments", source.assessments, translated.assessments),
+    ):
+        if len(ours) != len(theirs):
+            raise CurriculumError(f"{where}: {len(theirs)} {kind}, the source has {len(ours)}")
+    for original, question in zip(source.questions, translated.questions, strict=True):
+        at = f"{where}:{question.line} ({question.title})"
+        if question.type != original.type:
+            raise CurriculumError(f"{at}: type {question.type}, the source's {original.title!r} is {original.type}")
+        if len(question.options) != len(original.options):
+            raise CurriculumError(
+                f"{at}: {len(question.options)} options, the source's {original.title!r} has {len(original.options)}"
+            )
+        if [o.is_correct for o in question.options] != [o.is_correct for o in original.options]:
+            raise CurriculumError(f"{at}: the correct options are not the source's {original.title!r} correct ones")
+
+
+def translations_load(*, source_dir: Path = QUESTIONS_DIR, root: Path = CURRICULUM_DIR) -> dict[str, int]:
+    """Load every translated bank found as translations of the source questions; new translations per language.
+
+    Safe to run again: a question, category or assessment that already has a translation in a
+    language keeps it (a translator may have corrected it since). A file that does not match its
+    source raises CurriculumError and nothing of any file is written (one transaction).
+    """
+    from django.conf import settings
+    from django.db import transaction
+
+    from assessments.api import TranslationRefused
+
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        for language, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+            directory = root / language / "questions"
+            if not directory.is_dir():
+                continue
+            counts[language] = 0
+            for path in sorted(directory.glob("*.txt")):
+                source_path = source_dir / path.name
+                if not source_path.exists():
+                    raise CurriculumError(f"{language}/questions/{path.name}: no source bank of that name")
+                source, translated = parse(source_path), parse(path)
+                _translation_check(source, translated, f"{language}/questions/{path.name}")
+                try:
+                    counts[language] += _bank_translate(source.course, source, translated, language)
+                except TranslationRefused as refusal:
+                    raise CurriculumError(f"{language}/questions/{path.name}: {refusal}") from refusal
+    return counts
+
+
+# The two options of a true/false question, per language (the files say only ``answer: true``).
+TRUE_FALSE_TRANSLATED = {
+    "fr": ("Vrai", "Faux"),
+    "es": ("Verdadero", "Falso"),
+    "pt": ("Verdadeiro", "Falso"),
+    "ru": ("Верно", "Неверно"),
+    "ar": ("صحيح", "خطأ"),
+}
+
+
+def _bank_translate(course: str, source: Bank, translated: Bank, language: str) -> int:
+    """One course's translations in one language; how many questions were newly translated.
+
+    ``course`` is the slug: the bank belongs to the source course page (its translations share the
+    slug but hold no questions). A bank not loaded yet is skipped.
+    """
+    from assessments.api import (
+        Assessment,
+        OptionWording,
+        Question,
+        QuestionCategory,
+        TranslationRefused,
+        assessment_translation_save,
+        category_translation_save,
+        question_translation_save,
+    )
+
+    new = 0
+    for name, translated_name in zip(source.categories, translated.categories, strict=True):
+        category = QuestionCategory.objects.filter(course__slug=course, name=name).first()
+        if category is not None and not category.translations.filter(language=language).exists():
+            category_translation_save(category=category, language=language, name=translated_name)
+    for original, spec in zip(source.questions, translated.questions, strict=True):
+        question = (
+            Question.objects.filter(course__slug=course, title=original.title).prefetch_related("options").first()
+        )
+        if question is None or question.translations.filter(language=language).exists():
+            continue
+        options = sorted(question.options.all(), key=lambda option: (option.sort_order or 0, option.pk))
+        if len(options) != len(spec.options):
+            raise TranslationRefused(
+                f"{spec.title!r} has {len(spec.options)} options, the question in the database has {len(options)}"
+            )
+        texts = [wording.text for wording in spec.options]
+        if tuple(texts) == TRUE_FALSE_TEXTS and language in TRUE_FALSE_TRANSLATED:  # written as ``answer:``
+            texts = list(TRUE_FALSE_TRANSLATED[language])
+        question_translation_save(
+            question=question,
+            language=language,
+            prompt=spec.prompt_html,
+            explanation=spec.explanation_html,
+            accepted_answers="\n".join(spec.accepted),
+            options=[
+                OptionWording(option.pk, text, wording.feedback)
+                for option, wording, text in zip(options, spec.options, texts, strict=True)
+            ],
+        )
+        new += 1
+    for original, spec in zip(source.assessments, translated.assessments, strict=True):
+        assessment = Assessment.objects.filter(course__slug=course, title=original.title).first()
+        if assessment is not None and not assessment.translations.filter(language=language).exists():
+            assessment_translation_save(
+                assessment=assessment, language=language, title=spec.title, instructions=spec.instructions_html
+            )
+    return new

@@ -224,6 +224,7 @@ class Command(BaseCommand):
             self._cohorts(programs)
             banks = self._banks()
             translated = translations.translations_load()
+            questions.translations_load()  # question banks and assessments in lms/demo/curriculum/<language>/questions/
             if users:
                 self._enrolments(users)
                 self._attempts(users)
