@@ -1,6 +1,8 @@
-"""Helpers shared by the browser tests: the axe-core check and test images."""
+"""Helpers shared by the browser tests: the axe-core check, signing in, choosing the language,
+keyboard moves, test images and the pages a student sees."""
 
 import io
+import re
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
@@ -8,6 +10,7 @@ from django.core.files.images import ImageFile
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image as PILImage
+from playwright.sync_api import expect
 
 MODULE_TITLES = ("Why civilian control matters", "Oversight institutions", "Budgets and accountability")
 
@@ -108,10 +111,6 @@ def sign_in(page, email: str, next_url: str = "/dashboard/", password: str = "pm
 
     Fields are found by their autocomplete purpose, not their label, so the helper works in Arabic too.
     """
-    import re
-
-    from playwright.sync_api import expect
-
     page.goto(f"/accounts/login/?next={next_url}")
     form = page.get_by_role("main").locator("form")
     form.locator("input[autocomplete=email]").fill(email)

@@ -83,3 +83,18 @@ def test_a_refused_enrolment_is_announced_and_focused(page, curriculum, student)
     expect(alert).to_have_text("The cohort “Spring intake” is full.")
     expect(enrol).to_have_count(0)
     assert_accessible(page, "course page after a refused enrolment")
+
+
+def test_a_mistyped_certificate_code_is_announced_and_the_field_focused(page, site_tree):
+    page.goto("/verify/")
+    field = page.locator("#id_code")
+    field.fill("ABCD 1234")
+    field.press("Enter")
+
+    # The one field of the form takes the focus again: its label, its message and "invalid" are read out.
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("This is not a certificate code")
+    assert alert.get_attribute("id") in field.get_attribute("aria-describedby").split()
+    assert_accessible(page, "verification lookup with a wrong code")
