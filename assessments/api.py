@@ -1,5 +1,6 @@
 """The assessments app's public entry point: other apps import from here only."""
 
+from .facts import enrolment_assessed_refresh
 from .grading import answer_clean, grade, question_snapshot
 from .models import (
     Assessment,
@@ -50,6 +51,7 @@ __all__ = [
     "attempt_start_guarded",
     "attempt_submit",
     "category_translation_save",
+    "enrolment_assessed_refresh",
     "essay_grade",
     "grade",
     "question_snapshot",

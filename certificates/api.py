@@ -1,5 +1,6 @@
 """The certificates app's public entry point: other apps (reports, the demo) import from here only."""
 
+from .facts import enrolment_certified_refresh
 from .models import Certificate, CertificateStatus, CertificateTemplate, HolderName
 from .selectors import (
     certificate_for_verification,
@@ -29,6 +30,7 @@ __all__ = [
     "certificate_revoke",
     "certificate_verify_url",
     "cohort_certificates_issue",
+    "enrolment_certified_refresh",
     "enrolment_score",
     "holder_name_confirm",
 ]

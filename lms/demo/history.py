@@ -44,6 +44,7 @@ from assessments.api import (
     AttemptStatus,
     Question,
     answer_clean,
+    enrolment_assessed_refresh,
     grade,
     question_snapshot,
 )
@@ -53,6 +54,7 @@ from certificates.api import (
     HolderName,
     certificate_revoke,
     cohort_certificates_issue,
+    enrolment_certified_refresh,
 )
 from courses.api import (
     Cohort,
@@ -873,6 +875,11 @@ class History:
         self._write(students, cohorts, places)
         self._capacities(cohorts)
         counts = self._certificates(students, cohorts)
+        # Attempts were written in bulk and certificates issued by UPDATE: no signal kept the facts the
+        # reports read from each enrolment (assessments/facts.py, certificates/facts.py).
+        enrolment_ids = [place.enrolment.pk for place in places]
+        enrolment_assessed_refresh(enrolment_ids=enrolment_ids)
+        enrolment_certified_refresh(enrolment_ids=enrolment_ids)
         # Bulk writes send no signals: cached enrolment panels and cohort choices of these courses are stale.
         pagecache.versions_bump_on_commit(*(pagecache.version_key("course", c.page.pk) for c in courses))
         statuses = {}

@@ -14,7 +14,7 @@ from unittest import mock
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 import pytest
@@ -194,6 +194,19 @@ def test_seed_demo_history_gives_managers_two_years_to_report_on(
     assert not certificates.exclude(pdf="").exists()
     assert not certificates.filter(status=CertificateStatus.ISSUED, notified_at=None).exists()
     assert not certificates.filter(status=CertificateStatus.ISSUED, issued_at__lt=F("enrolment__completed_at")).exists()
+
+    # The facts the reports' funnel reads from each enrolment are those of its attempts and certificates.
+    first_graded = dict(
+        Attempt.objects.filter(enrolment__in=enrolments, status=AttemptStatus.GRADED)
+        .values("enrolment_id")
+        .annotate(first=Min("graded_at"))
+        .values_list("enrolment_id", "first")
+    )
+    valid = dict(certificates.filter(status=CertificateStatus.ISSUED).values_list("enrolment_id", "issued_at"))
+    assert len(first_graded) > 300 and len(valid) > 250
+    facts = enrolments.values_list("pk", "assessed_at", "certified_at")
+    assert {pk: at for pk, at, _certified in facts if at} == first_graded
+    assert {pk: at for pk, _assessed, at in facts if at} == valid
     assert (
         len({d.strftime("%Y-%m") for d in certificates.exclude(issued_at=None).values_list("issued_at", flat=True)})
         >= 15

@@ -669,8 +669,9 @@ def generate(
     analyse_started = time.perf_counter()
     with connection.cursor() as cursor:
         for table in ANALYSED_TABLES:
-            cursor.execute(f"ANALYZE {table}")
-    timings["ANALYZE"] = time.perf_counter() - analyse_started
+            # VACUUM too, as autovacuum would have by then: index-only scans need the visibility map.
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    timings["VACUUM ANALYZE"] = time.perf_counter() - analyse_started
     counts = table_counts(using=using)
     return {
         "counts": counts,
@@ -1432,6 +1433,24 @@ def _fill(
         FROM (SELECT cohort_id, count(*) AS n FROM w_enrol WHERE status IN ('active', 'completed')
               AND cohort_id IS NOT NULL GROUP BY 1) held
         WHERE held.cohort_id = ch.id AND {r("ch.id", 111)} < 0.3
+        """,
+    )
+    # The facts each enrolment keeps for the reports, as grading and issuing keep them
+    # (assessments/facts.py, certificates/facts.py): the first graded attempt, the valid certificate.
+    run(
+        "enrolment facts",
+        """
+        UPDATE courses_enrolment e SET assessed_at = a.first_graded
+        FROM (SELECT enrolment_id, min(graded_at) AS first_graded FROM assessments_attempt
+              WHERE status = 'graded' GROUP BY 1) a
+        WHERE a.enrolment_id = e.id
+        """,
+    )
+    run(
+        "enrolment facts",
+        """
+        UPDATE courses_enrolment e SET certified_at = c.issued_at
+        FROM certificates_certificate c WHERE c.enrolment_id = e.id AND c.status = 'issued'
         """,
     )
     started = time.perf_counter()
