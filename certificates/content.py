@@ -19,6 +19,8 @@ class CertificateContent:
     cohort_name: str  # may be ""
     program_name: str  # may be ""
     issuer_name: str  # settings.CERTIFICATE_ISSUER_NAME
+    # The holder's preferred language: the template's translation in it is printed when there is one.
+    language: str = ""
 
 
 def content_sample(verify_base: str = "https://lms.example.org") -> CertificateContent:

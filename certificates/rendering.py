@@ -23,6 +23,7 @@ which ``verify_certificate`` reads back.
 """
 
 import base64
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -315,8 +316,32 @@ def _default_look() -> dict:
     return fields
 
 
+def template_translation_for(template, language: str):
+    """The template's translation to print for a holder preferring ``language``, or None for its own wording.
+
+    None when the template is printed in that language already (its language or second language), has
+    no translation in it, or the translation was made from other wording than the template's (the
+    certificate's revision) title and wording: an out-of-date translation is never printed.
+    """
+    if template is None or not template.pk or not language:
+        return None
+    if language in (template.language, template.second_language):
+        return None
+    from .models.templates import CertificateTemplateTranslation
+
+    translation = CertificateTemplateTranslation.objects.filter(template_id=template.pk, language=language).first()
+    if translation is None or not translation.translates(template.title, template.wording):
+        return None
+    return translation
+
+
 def certificate_context(template, content: CertificateContent, *, inline_images: bool = False) -> dict:
-    """Everything the certificate's HTML shows, with the wording filled and escaped."""
+    """Everything the certificate's HTML shows, with the wording filled and escaped.
+
+    In the holder's preferred language (``content.language``) when the template has a translation
+    in it: its title and wording, and the labels, dates and numbers in that language; otherwise in
+    the template's own language.
+    """
     if template is None:
         fields = _default_look()
         get = fields.get
@@ -327,6 +352,10 @@ def certificate_context(template, content: CertificateContent, *, inline_images:
         signatories = list(template.signatories.all())[:4]
         logo, background = template.logo, template.background
     language = get("language") or "en"
+    title, wording = get("title") or "", get("wording") or ""
+    chosen = template_translation_for(template, content.language)
+    if chosen is not None:
+        language, title, wording = chosen.language, chosen.title, chosen.wording
     second_language = get("second_language") or ""
     page = (get("page_size") or "A4", get("orientation") or "landscape")
 
@@ -334,8 +363,8 @@ def certificate_context(template, content: CertificateContent, *, inline_images:
         values = placeholder_values(content, language)
         primary = {
             **_language_info(language),
-            "title": placeholders_fill(get("title") or "", values),
-            "paragraphs": _paragraphs(get("wording") or "", values),
+            "title": placeholders_fill(title, values),
+            "paragraphs": _paragraphs(wording, values),
         }
         labels = {
             "code": gettext("Certificate code"),
@@ -378,8 +407,27 @@ def certificate_context(template, content: CertificateContent, *, inline_images:
     }
 
 
+def _with_holder_language(template, content: CertificateContent) -> CertificateContent:
+    """``content`` with the holder's preferred language, read from their certificate when the caller gave none.
+
+    ``services.certificate_content`` does not fill ``language``, so the certificate of this code
+    tells it: one indexed read (the code is unique). A code with no certificate (a preview's
+    sample) keeps the template's own language. The built-in look (no template) has no
+    translations, so nothing is read for it.
+    """
+    if content.language or template is None or not template.pk:
+        return content
+    from .models import Certificate
+
+    language = (
+        Certificate.objects.filter(code=content.code).values_list("holder__preferred_language", flat=True).first()
+    )
+    return dataclasses.replace(content, language=language) if language else content
+
+
 def certificate_html(template, content: CertificateContent, *, standalone: bool = False) -> str:
     """The certificate as HTML. ``standalone`` inlines the stylesheets and images (no fetcher needed)."""
+    content = _with_holder_language(template, content)
     context = certificate_context(template, content, inline_images=standalone)
     if standalone:
         context["inline_css"] = mark_safe("\n".join(stylesheet_texts("certificate", context["page"])))  # noqa: S308
@@ -431,8 +479,10 @@ def certificate_pdf(
     """The certificate as a PDF/A-3b, tagged, with ``attachments`` (filename, data, description) embedded.
 
     ``template`` None prints the built-in look. Raises ``CertificateRenderError`` when a
-    template image cannot be read.
+    template image cannot be read. The wording is in the holder's preferred language when the
+    template has a translation in it (``certificate_context``).
     """
+    content = _with_holder_language(template, content)
     context = certificate_context(template, content)
     html = render_to_string("certificates/pdf/certificate.html", context)
     return _write_pdf(html, kind="certificate", page=context["page"], attachments=attachments, identifier=content.code)

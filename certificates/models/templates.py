@@ -1,6 +1,6 @@
 """Certificate templates: wording in one or two languages, images, signatories, page set-up."""
 
-from django.conf import global_settings
+from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -138,6 +138,47 @@ class CertificateTemplate(RevisionMixin, PreviewableMixin, ClusterableModel, Tim
         from ..preview import preview_csp_allow
 
         return preview_csp_allow(super().serve_preview(request, mode_name))
+
+
+def template_wording_digest(title: str, wording: str) -> str:
+    """The digest of a template's own wording: a translation made from other wording is out of date."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps([title, wording], ensure_ascii=False).encode()).hexdigest()
+
+
+class CertificateTemplateTranslation(models.Model):
+    """The template's title and wording in another language, printed for holders who prefer that language.
+
+    ``source_digest`` is the digest of the template's own title and wording this translation was
+    made from. A certificate prints a translation only while it translates the wording the
+    certificate would otherwise print (the digests match); an out-of-date translation is listed
+    as such in the admin and holders get the template's own language until it is corrected.
+    """
+
+    template = models.ForeignKey(CertificateTemplate, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=12, choices=LANGUAGE_CHOICES)
+    title = models.CharField(_("title"), max_length=200)
+    wording = models.TextField(_("wording"), help_text=_("The same placeholders in braces as the template's wording."))
+    source_digest = models.CharField(max_length=64)
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate template translation")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "language"], name="certificates_template_translation_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.language})"
+
+    def translates(self, title: str, wording: str) -> bool:
+        """Whether this translation was made from exactly this title and wording."""
+        return self.source_digest == template_wording_digest(title, wording)
 
 
 class TemplateSignatory(Orderable):
