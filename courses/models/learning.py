@@ -17,10 +17,23 @@ from lms.accounts.api import SponsoringProgram, TimeStampedModel
 from .catalogue import CoursePage, ModulePage
 
 
+def source_courses():
+    """Cohorts and enrolments belong to a course's source, never to a translation (admin choices)."""
+    from ..selectors.translation import default_language
+
+    return {"locale__language_code": default_language()}
+
+
 class Cohort(TimeStampedModel):
     """An intake of a course: the students who take it together, with dates and places."""
 
-    course = models.ForeignKey(CoursePage, verbose_name=_("course"), on_delete=models.CASCADE, related_name="cohorts")
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="cohorts",
+        limit_choices_to=source_courses,
+    )
     name = models.CharField(_("name"), max_length=150, help_text=_("For example “2027 spring intake”."))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -102,7 +115,11 @@ class Enrolment(TimeStampedModel):
     )
     # PROTECT: a course with enrolments is unpublished, never deleted (see wagtail_hooks).
     course = models.ForeignKey(
-        CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, related_name="enrolments"
+        CoursePage,
+        verbose_name=_("course"),
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        limit_choices_to=source_courses,
     )
     cohort = models.ForeignKey(
         Cohort,

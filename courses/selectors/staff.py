@@ -17,6 +17,7 @@ from lms.accounts.api import SponsoringProgram, User, manager_scope_filter
 
 from ..models import Cohort, CoursePage, Enrolment, EnrolmentEvent
 from .learning import enrolment_list_visible_to, enrolment_progress_annotate
+from .translation import source_only
 
 # Fields a staff listing or export shows; everything else stays in the database
 # (a course page row carries its whole StreamField otherwise).
@@ -141,8 +142,8 @@ def student_get_by_email(*, email: str, manager):
 
 
 def course_list_for_manual_enrolment() -> QuerySet:
-    """Every course, by title: a program manager may place a student on any of them, whatever its policy."""
-    return CoursePage.objects.only("title").order_by("title", "pk")
+    """Every course (its source, never a translation), by title: a program manager may place a student on any."""
+    return source_only(CoursePage.objects.only("title")).order_by("title", "pk")
 
 
 def cohort_list_for_manual_enrolment(*, today=None) -> QuerySet:

@@ -380,3 +380,18 @@ def test_seed_demo_publishes_the_demo_translations_once(catalogue):
     pages, revisions = Page.objects.count(), Revision.objects.count()
     call_command("seed_demo", verbosity=0)
     assert (Page.objects.count(), Revision.objects.count()) == (pages, revisions)
+
+
+def test_staff_choose_among_source_courses_only(course, french):
+    from django.forms import modelform_factory
+
+    from courses.models import Cohort
+    from courses.selectors.staff import course_list_for_manual_enrolment
+
+    fr_course, _ = french
+    for choices in (
+        modelform_factory(Cohort, fields=["course"])().fields["course"].queryset,
+        modelform_factory(Enrolment, fields=["course"])().fields["course"].queryset,
+        course_list_for_manual_enrolment(),
+    ):
+        assert course in choices and fr_course not in choices
