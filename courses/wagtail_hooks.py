@@ -1,6 +1,9 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -11,7 +14,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_localize.models import TranslationSource
 from wagtail_localize.views import submit_translations, update_translations
 
-from .models import Cohort, CoursePage, Theme
+from .models import Cohort, CoursePage, ModulePage, Theme
+from .selectors.translation import language_name, page_is_source, page_source, translations_out_of_date
 from .services import course_instructors_sync
 
 
@@ -46,6 +50,29 @@ def _sync_course_instructors(request, page):
 
 hooks.register("after_create_page", _sync_course_instructors)
 hooks.register("after_edit_page", _sync_course_instructors)
+
+
+@hooks.register("before_edit_page")
+def _translations_out_of_date_warning(request, page):
+    """Say on opening a course or module which translations are older than the original's last change."""
+    if request.method != "GET" or not isinstance(page, CoursePage | ModulePage):
+        return
+    if page_is_source(page):
+        stale = translations_out_of_date(page)
+        if stale:
+            messages.warning(
+                request,
+                gettext("These translations were published before the last change to this page: %(languages)s.")
+                % {"languages": ", ".join(language_name(t.locale.language_code) for t in stale)},
+            )
+        return
+    source = page_source(page)
+    if source is not None and page in translations_out_of_date(source):
+        messages.warning(
+            request,
+            gettext("The original changed on %(date)s, after this translation was last published: update it.")
+            % {"date": date_format(source.last_published_at, "DATE_FORMAT")},
+        )
 
 
 # wagtail-localize lets anyone holding "submit translation" translate or sync any

@@ -162,3 +162,21 @@ def courses_in_language(courses, language: str | None = None) -> None:
 def translation_keys_in_language(model, language: str):
     """A subquery of the translation keys that have a live page of ``model`` in ``language``."""
     return model.objects.live().filter(locale__language_code=language).values("translation_key")
+
+
+def translations_out_of_date(page) -> list:
+    """The published translations of a source page that are older than the source's last publication.
+
+    Translations made with wagtail-localize show their untranslated strings
+    after a sync; this catches every translation, including those published
+    from the ordinary editor (the demo's), by date.
+    """
+    if not page.last_published_at:
+        return []
+    return list(
+        type(page)
+        .objects.filter(translation_key=page.translation_key, live=True, last_published_at__lt=page.last_published_at)
+        .exclude(pk=page.pk)
+        .select_related("locale")
+        .order_by("locale__language_code")
+    )

@@ -395,3 +395,20 @@ def test_staff_choose_among_source_courses_only(course, french):
         course_list_for_manual_enrolment(),
     ):
         assert course in choices and fr_course not in choices
+
+
+def test_editors_are_told_which_translations_are_older_than_the_original(client, admin_user, course, french):
+    fr_course, _ = french
+    client.force_login(admin_user)
+    edit = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    assert "published before the last change" not in client.get(edit).content.decode()
+
+    course.summary = "Rewritten after the French was published."
+    course.save_revision().publish()
+    assert "published before the last change to this page: français" in client.get(edit).content.decode()
+    translation_edit = reverse("wagtailadmin_pages:edit", args=[fr_course.pk])
+    assert "after this translation was last published" in client.get(translation_edit).content.decode()
+
+    page_translation_save(source=course, language="fr", fields={"summary": "Résumé réécrit."})
+    assert "published before the last change" not in client.get(edit).content.decode()
+    assert "after this translation was last published" not in client.get(translation_edit).content.decode()
