@@ -205,7 +205,9 @@ def test_question_page_shows_a_countdown_from_the_server_time_left(student, stud
     seconds = int(re.search(r'data-seconds-left="(\d+)"', text).group(1))
     assert 1790 <= seconds <= 1800
     assert re.search(r">(30:00|29:5\d)</strong>", text)
-    assert 'aria-live="assertive"' in text
+    # The warnings (at 10, 5 and 1 minutes) are spoken politely, never interrupting a question being read.
+    assert 'aria-live="polite" aria-atomic="true"' in text and 'aria-live="assertive"' not in text
+    assert 'data-msg-10="Ten minutes left."' in text
 
 
 def test_question_page_without_a_time_limit_has_no_countdown(student_client, started):
