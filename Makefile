@@ -31,6 +31,7 @@ system-packages:
 
 # Development server: SQLite and in-process Celery unless DATABASE_URL/REDIS_URL are set.
 run: install
+	$(MANAGE) catalogues_compile
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --history
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -51,6 +52,7 @@ check: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 pytest: $(VENV)/.installed-test
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(MANAGE) catalogues_compile
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/python scripts/check_services.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
@@ -66,6 +68,13 @@ bench: install-test
 	$(BIN)/python tests/perf/bench_certificates.py --part all
 	$(BIN)/python tests/perf/bench_cohort.py
 	$(BIN)/python tests/perf/bench_reports.py
+
+# After adding or changing interface strings: update the five catalogues, then translate what is new
+# (tests/test_translation_catalogues.py fails until every entry is translated).
+messages: $(VENV)/.installed-test
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(MANAGE) makemessages --no-obsolete \
+	  $(foreach language,fr es pt ru ar,-l $(language)) \
+	  --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=media --ignore=media-test --ignore=scripts
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media media-test staticfiles
