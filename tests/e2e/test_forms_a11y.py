@@ -23,7 +23,6 @@ def test_profile_form_errors_are_announced_and_lead_to_the_field(page, site_tree
     sign_in(page, student.email, "/accounts/profile/")
     if language != "en":
         language_set(page, language)
-        page.reload()
     expect(page.locator("html")).to_have_attribute("lang", language)
     given_names = page.locator("input[name=first_name]")
     expect(given_names).not_to_have_attribute("aria-invalid", "true")
