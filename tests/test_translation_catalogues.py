@@ -115,3 +115,18 @@ def test_the_catalogues_hold_every_string_of_the_code(tmp_path):
     assert not missing, f"{len(missing)} strings of the code are in no catalogue (run `make messages`):\n" + "\n".join(
         f"{context}|{msgid!r}" if context else repr(msgid) for context, msgid in missing[:40]
     )
+
+
+def test_wagtails_admin_speaks_portuguese_though_it_ships_only_regional_portuguese():
+    """Wagtail translates pt_BR and pt_PT, not "pt": catalogues_compile merges pt_BR for it (var/locale)."""
+    from django.utils import translation
+
+    import wagtail
+
+    regional = polib.mofile(str(Path(wagtail.__file__).parent / "snippets/locale/pt_BR/LC_MESSAGES/django.mo"))
+    expected = next(entry.msgstr for entry in regional if entry.msgid == "Snippets" and not entry.msgctxt)
+    assert expected != "Snippets"
+    with translation.override("pt"):
+        assert translation.gettext("Snippets") == expected
+    with translation.override("fr"):
+        assert translation.gettext("Snippets") != expected, "other languages keep their own"
