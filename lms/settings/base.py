@@ -206,7 +206,9 @@ LANGUAGES = [
     ("ar", "العربية"),
 ]
 LANGUAGES_BIDI = ["ar"]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The interface's own catalogues, then those catalogues_compile makes for a language a package
+# translates only in a regional form (Wagtail's admin has pt_BR and pt_PT, no pt).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "var" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
