@@ -4,6 +4,7 @@ Pages never hold learner data: enrolments and progress live in ``learning``.
 """
 
 from .catalogue import CatalogueIndexPage, CoursePage, EnrolmentPolicy, HomePage, Level, ModulePage, PublicPage, Theme
+from .glossary import GlossaryTerm
 from .learning import Cohort, Enrolment, EnrolmentEvent, EnrolmentSource, EnrolmentStatus, ModuleProgress
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "EnrolmentPolicy",
     "EnrolmentSource",
     "EnrolmentStatus",
+    "GlossaryTerm",
     "HomePage",
     "Level",
     "ModulePage",
