@@ -23,6 +23,13 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANG
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[^{}]*\}")
 
 
+# What `make messages` ignores, and what is no source at all.
+SKIPPED_FOR_EXTRACTION = {
+    *("tests", "docs", "scripts", "static"),
+    *("staticfiles", "media", "media-test", "private-media", "var"),
+}
+
+
 def _catalogue(language: str) -> polib.POFile:
     return polib.pofile(str(BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"))
 
@@ -90,11 +97,9 @@ def test_the_catalogues_hold_every_string_of_the_code(tmp_path):
     """makemessages over a copy of the sources finds no string the catalogues lack (run `make messages`)."""
     if not shutil.which("xgettext"):
         pytest.fail("GNU gettext's xgettext is needed to extract strings: `make test` installs gettext")
-    ignored = shutil.ignore_patterns(
-        ".*", "__pycache__", "node_modules", "media*", "private-media", "staticfiles", "*.mo", "var"
-    )
+    ignored = shutil.ignore_patterns(".*", "__pycache__", "*.mo")
     for entry in BASE_DIR.iterdir():
-        if entry.name in {"tests", "docs", "scripts", "static"} or entry.name.startswith("."):
+        if entry.name in SKIPPED_FOR_EXTRACTION or entry.name.startswith("."):
             continue
         if entry.is_dir():
             shutil.copytree(entry, tmp_path / entry.name, ignore=ignored)
