@@ -66,6 +66,9 @@ class TranslationsView(StaffMixin, TemplateView):
     page_title = gettext_lazy("Translations")
     header_icon = "globe"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         courses = list(course_list_taught_by(user=self.request.user).order_by("title"))
         raw = self.request.GET.get("course", "")
