@@ -7,8 +7,10 @@
   attempt ids are never reused, so an entry can never be stale. With it an
   autosave is a single conditional UPDATE (``services.answer_save``).
 - **An assessment's plan**: the snapshots it would freeze (its fixed questions,
-  and the pools it draws from), kept under the *bank version*. Every save or
-  delete of a question, option, category, assessment or assessment item moves
+  and the pools it draws from) in one language, kept under the *bank version*
+  (with the assessment's title and instructions in that language). Every save or
+  delete of a question, option, category, assessment, assessment item or a
+  translation of a question or assessment moves
   that version at once and again on commit (``signals``), so a plan built from
   data not yet committed is retired too. A start then reads no question,
   option or item row.

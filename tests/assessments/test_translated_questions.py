@@ -305,3 +305,31 @@ def test_demo_loader_adds_translations_once_and_refuses_a_mismatched_file(course
     with pytest.raises(curriculum.CurriculumError, match=r"1-civilian-control\.txt.*correct"):
         questions.translations_load(source_dir=FIXTURES / "questions", root=tmp_path)
     assert not QuestionTranslation.objects.exists()
+
+
+def test_regrading_a_french_attempt_keeps_accepting_the_french_answers(student, instructor, enrolment, course):
+    from assessments.services import question_regrade
+
+    question = QuestionFactory(
+        course=course, type="short_answer", prompt="<p>Huntington's model?</p>", accepted_answers="objective"
+    )
+    question_translation_save(
+        question=question, language="fr", prompt="<p>Le modèle de Huntington ?</p>", accepted_answers="objectif"
+    )
+    quiz = AssessmentFactory(course=course, questions=[question])
+    attempt = attempt_start(user=student, assessment=quiz, language="fr")
+    item = attempt.questions.get()
+    item.answer = {"text": "professionnel"}
+    item.save(update_fields=["answer"])
+    assert attempt_submit(user=student, attempt_id=attempt.pk).score == Decimal("0.00")
+    # The instructor widens the key in English and in French, then regrades: the French answer now counts.
+    question.accepted_answers = "objective\nprofessional"
+    question.save()
+    translation = QuestionTranslation.objects.get(question=question)
+    translation.accepted_answers = "objectif\nprofessionnel"
+    translation.save()
+    assert question_regrade(actor=instructor, question_id=question.pk) == 1
+    attempt.refresh_from_db()
+    item.refresh_from_db()
+    assert attempt.score == Decimal("1.00") and item.snapshot["language"] == "fr"
+    assert "Le modèle de Huntington" in item.snapshot["prompt"]  # the wording stays as the student read it
