@@ -56,7 +56,10 @@ def budget(course, single):
 
 
 @pytest.fixture
-def french_client(student_client):
+def french_client(student, student_client):
+    """The student reads the interface in French (their profile's language, and the switcher's cookie)."""
+    student.preferred_language = "fr"
+    student.save(update_fields=["preferred_language"])
     student_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     return student_client
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import assert_accessible, language_set, sign_in
+from tests.e2e.support import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -47,9 +47,10 @@ def exam(curriculum, student):
 def test_french_student_answers_in_french_and_is_graded_on_the_source(page, exam, student):
     from assessments.models import Attempt
 
+    student.preferred_language = "fr"  # signing in sets the interface to the profile's language
+    student.save(update_fields=["preferred_language"])
     sign_in(page, student.email, f"/assessments/{exam.pk}/")
-    language_set(page, "fr")
-    page.goto(f"/assessments/{exam.pk}/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1)).to_have_text("Contrôle civil : vérification")
     page.locator("form[action$='/start/'] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/assessments/attempts/\d+/$"))
