@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -104,3 +105,9 @@ class InvitationAwarePasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         users = User.objects.filter(email__iexact=email, is_active=True)
         return (u for u in users if u.has_usable_password() or (u.invited_at and u.last_login is None))
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        """In the account holder's language, not that of whoever typed the address."""
+        language = context["user"].preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)

@@ -1,6 +1,10 @@
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
+
+from lms.core.views import language_cookie_set
 
 from .selectors import user_requires_second_factor
 
@@ -26,3 +30,42 @@ class AdminAccessMiddleware:
                 target = reverse("accounts:two_factor") + "?" + urlencode({"next": request.get_full_path()})
                 return redirect(target)
         return self.get_response(request)
+
+
+class ProfileLanguageMiddleware:
+    """A signed-in person reads the interface in their profile's language, on every request.
+
+    ``LocaleMiddleware`` has already chosen a language from the ``lms_language``
+    cookie (the switcher's choice) or, failing that, the browser's Accept-Language;
+    that choice holds for visitors. Once the person is known, their profile wins:
+    a profile changed on another device, or a cookie left by someone else on a
+    shared computer, never shows them another language. The cookie is brought in
+    line, so the page after signing out stays in their language.
+
+    It sits after authentication and before the signed-in page cache, whose keys
+    carry the language active here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self._profile_language(request)
+        if language is None:
+            return self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        # A view that changed the profile (or the switcher) has set the cookie already.
+        cookie = settings.LANGUAGE_COOKIE_NAME
+        if cookie not in response.cookies and request.COOKIES.get(cookie) != language:
+            language_cookie_set(response, language)
+        return response
+
+    @staticmethod
+    def _profile_language(request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        language = getattr(user, "preferred_language", "")
+        return language if language in dict(settings.LANGUAGES) else None

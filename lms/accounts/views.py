@@ -6,18 +6,22 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 import qrcode
 import qrcode.image.svg
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lms.core import views as core_views
 from lms.core.views import language_cookie_set
 
 from . import services
@@ -27,6 +31,31 @@ from .forms import InvitationAwarePasswordResetForm, ProfileForm, SignInForm, Si
 def _remember_language(response, user):
     """The interface follows the profile's language from sign-in on."""
     return language_cookie_set(response, user.preferred_language)
+
+
+def _csrf_rejection(request):
+    """Django's CSRF check for a view that must stay exempt for anonymous visitors; None when it passes."""
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+
+
+@csrf_exempt  # Anonymous pages come from the cache without a token; see below for signed-in people.
+@require_POST
+def language_switch(request):
+    """The header's switcher: the new language from the next page on, and in the profile of a signed-in person.
+
+    A visitor's choice lives in the ``lms_language`` cookie only, which is harmless
+    to set from anywhere. Writing to an account is not: for a signed-in person the
+    request must pass Django's CSRF check (their pages carry a token in the switcher),
+    or nothing is changed and they get the usual refusal.
+    """
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        rejection = _csrf_rejection(request)
+        if rejection is not None:
+            return rejection
+        if request.user.preferred_language != language:
+            services.user_profile_update(user=request.user, preferred_language=language)
+    return core_views.language_switch(request)
 
 
 class SignInView(auth_views.LoginView):
@@ -48,7 +77,8 @@ class SignOutView(auth_views.LogoutView):
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
-    form = SignUpForm(request.POST or None)
+    # The language the visitor is reading in is the one they most likely want to keep.
+    form = SignUpForm(request.POST or None, initial={"preferred_language": get_language()})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         password = data.pop("password1")

@@ -22,7 +22,10 @@ def language_cookie_set(response, language: str):
 @csrf_exempt  # It only sets a preference cookie; pages served from the anonymous cache carry no token.
 @require_POST
 def language_switch(request):
-    """Remember the chosen interface language and go back where the visitor was."""
+    """Remember the chosen interface language and go back where the visitor was.
+
+    Reached through ``lms.accounts.views.language_switch``, which also saves a signed-in person's choice.
+    """
     next_url = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
         next_url = "/"

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A signed-in person's profile language wins over the cookie and the browser (before the signed-in page cache).
+    "lms.accounts.middleware.ProfileLanguageMiddleware",
     "lms.accounts.middleware.AdminAccessMiddleware",
     "lms.core.middleware.SignedInPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 
 from courses.factories import CoursePageFactory, EnrolmentFactory, ModulePageFactory, ThemeFactory
 from courses.services import page_renditions_warm
+from lms.accounts.services import user_profile_update
 
 pytestmark = pytest.mark.django_db
 
@@ -139,10 +140,10 @@ def _translate(pages, language="fr"):
         page_translation_save(source=page, language=language, fields={"title": f"{page.title} (FR)"})
 
 
-def test_catalogue_in_french_costs_the_same_whatever_the_number_of_translated_courses(signed_in, catalogue):
+def test_catalogue_in_french_costs_the_same_whatever_the_number_of_translated_courses(signed_in, student, catalogue):
     first, _modules = _build(catalogue, courses=3, modules=1, images=0)
     _translate([first])
-    signed_in.cookies["lms_language"] = "fr"
+    user_profile_update(user=student, preferred_language="fr")  # a signed-in reader's language is their profile's
     small = _queries(signed_in, "/catalogue/")
     more = [CoursePageFactory(parent=catalogue, cover_image=_image(7000 + n), publish="direct") for n in range(12)]
     _translate(more[:8])
@@ -152,10 +153,10 @@ def test_catalogue_in_french_costs_the_same_whatever_the_number_of_translated_co
     assert signed_in.get("/catalogue/").text.count("(FR)") == 9
 
 
-def test_french_course_and_module_pages_cost_the_same_whatever_the_number_of_modules(signed_in, catalogue):
+def test_french_course_and_module_pages_cost_the_same_whatever_the_number_of_modules(signed_in, student, catalogue):
     course, modules = _build(catalogue, courses=1, modules=3, images=0)
     _translate([course, *modules])
-    signed_in.cookies["lms_language"] = "fr"
+    user_profile_update(user=student, preferred_language="fr")  # a signed-in reader's language is their profile's
     small = (_queries(signed_in, course.url), _queries(signed_in, modules[1].url))
     extra = [ModulePageFactory(parent=course, publish="direct") for _ in range(15)]
     _translate(extra[:10])
