@@ -20,5 +20,7 @@ class CoursesConfig(AppConfig):
 
 def _ensure_permissions(sender, **kwargs):
     from .services import course_roles_permissions_ensure
+    from .services.glossary import glossary_permissions_ensure
 
     course_roles_permissions_ensure()
+    glossary_permissions_ensure()

@@ -23,6 +23,7 @@ from lms.core import pagecache
 
 from .completion import completion_requirements_unmet
 from .models import CoursePage, EnrolmentStatus, ModulePage
+from .models.glossary import GLOSSARY_VERSION_KEY
 from .selectors import (
     cohort_list_open,
     course_prerequisites_missing,
@@ -136,7 +137,10 @@ def module_body_html(module_id: int, course_id: int) -> str:
         page = page_translation_live(page, content_language()) or page
         return render_to_string("courses/parts/module_body.html", {"page": page})
 
-    return pagecache.cached_part(f"part:modulebody:{module_id}:{course_id}:{get_language()}", [], render)
+    # Terms of the glossary are marked in the text: a change to the glossary renders it again.
+    return pagecache.cached_part(
+        f"part:modulebody:{module_id}:{course_id}:{get_language()}", [GLOSSARY_VERSION_KEY], render
+    )
 
 
 def module_body(request, arg: str) -> str:

@@ -135,3 +135,8 @@ def _module_readings_for_readers_only(document, request):
 
 # Learner-state screens register their own hooks and view sets when imported.
 from .wagtail_admin import enrolments, imports  # noqa: E402, F401
+
+# The glossary (snippets, with translations approved from the list).
+from .wagtail_admin.glossary import GlossaryTermViewSet  # noqa: E402
+
+register_snippet(GlossaryTermViewSet)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("dashboard/certificates/", include("certificates.urls")),
     path("verify/", include("certificates.urls_verify")),
+    path("glossary/", include("courses.glossary_views")),
     path("dashboard/courses/<int:course_id>/enrol/", course_views.course_enrol, name="course_enrol"),
     path("dashboard/courses/<int:course_id>/withdraw/", course_views.course_withdraw, name="course_withdraw"),
     path("dashboard/modules/<int:module_id>/complete/", course_views.module_complete_view, name="module_complete"),

@@ -55,7 +55,7 @@ from courses.api import (
     source_only,
 )
 from lms.accounts.api import ManagerScope, Role, SponsoringProgram, User, user_roles_set
-from lms.demo import curriculum, history, images, questions, translations
+from lms.demo import curriculum, glossary, history, images, questions, translations
 
 DEMO_PASSWORD = "pme-demo"  # noqa: S105 - published demo credential, development settings only
 
@@ -224,6 +224,7 @@ class Command(BaseCommand):
             self._cohorts(programs)
             banks = self._banks()
             translated = translations.translations_load()
+            glossary.glossary_load()  # from the curriculum's key terms, with their French and Arabic translations
             questions.translations_load()  # question banks and assessments in lms/demo/curriculum/<language>/questions/
             if users:
                 self._enrolments(users)

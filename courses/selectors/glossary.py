@@ -1,0 +1,156 @@
+"""Reads of the glossary: which entry a reader of a language sees for each term.
+
+A language's glossary is every term of the default (source) language, each
+shown in its approved translation in that language when there is one, else
+as the source (marked with the source's language), plus any term written
+directly in that language. It is worked out in one query and kept in the
+cache under the glossary version, which every save or delete of a term
+bumps; the regular expression that finds the terms in module text is built
+once per process and version.
+"""
+
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+
+from lms.core import pagecache
+
+from ..models.glossary import GLOSSARY_VERSION_KEY, GlossaryTerm, glossary_variants
+from .translation import default_language, language_direction
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A term as a reader of one language sees it."""
+
+    anchor: str  # the same in every language (from the translation key)
+    term: str
+    abbreviation: str
+    definition: str
+    language: str  # of the term and definition shown: the source's when the translation is not approved
+    direction: str
+    words: tuple[str, ...] = field(default=())  # what is matched in text, the term first
+
+
+@dataclass(frozen=True)
+class Glossary:
+    language: str
+    entries: tuple[GlossaryEntry, ...]
+    stamp: str  # new every time the glossary is worked out: names its compiled matcher
+
+
+def glossary_anchor(translation_key) -> str:
+    return f"term-{uuid.UUID(str(translation_key)).hex[:12]}"
+
+
+def _words(*terms) -> list[str]:
+    words = []
+    for term in terms:
+        if term is not None:
+            words += [term.term, term.abbreviation, *glossary_variants(term.also_matches)]
+    seen, unique = set(), []
+    for word in words:
+        word = " ".join(word.split())
+        if word and word.casefold() not in seen:
+            seen.add(word.casefold())
+            unique.append(word)
+    return unique
+
+
+def _glossary_compute(language: str) -> Glossary:
+    source_language = default_language()
+    rows = (
+        GlossaryTerm.objects.filter(locale__language_code__in={source_language, language})
+        .select_related("locale")
+        .order_by("pk")
+    )
+    by_key: dict = {}
+    for row in rows:
+        by_key.setdefault(row.translation_key, {})[row.locale.language_code] = row
+    entries = []
+    for key, versions in by_key.items():
+        own, source = versions.get(language), versions.get(source_language)
+        if own is not None and (own.approved or source is None or language == source_language):
+            shown, shown_language = own, language
+        else:
+            shown, shown_language = source, source_language
+        entries.append(
+            GlossaryEntry(
+                anchor=glossary_anchor(key),
+                term=shown.term,
+                abbreviation=shown.abbreviation,
+                definition=shown.definition,
+                language=shown_language,
+                direction=language_direction(shown_language),
+                # An unapproved translation's own words are still how the translated text names the term.
+                words=tuple(_words(shown, own if own is not shown else None)),
+            )
+        )
+    return Glossary(language=language, entries=tuple(entries), stamp=uuid.uuid4().hex)
+
+
+def glossary_for_language(language: str) -> Glossary:
+    """The glossary as a reader of ``language`` sees it: one cache round trip, one query when it changed."""
+    return pagecache.cached_part(f"glossary:{language}", [GLOSSARY_VERSION_KEY], lambda: _glossary_compute(language))
+
+
+def glossary_collation_key(text: str) -> tuple:
+    """Alphabetical order for a glossary: accents and case aside (French é, Russian ё), Arabic without its article."""
+    text = text.strip()
+    if text.startswith("ال") and len(text) > 2:
+        text = text[2:]
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    base = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "\u0654\u0655")
+    return (base, text.casefold(), text)
+
+
+def glossary_sorted(glossary: Glossary) -> list[GlossaryEntry]:
+    return sorted(glossary.entries, key=lambda entry: glossary_collation_key(entry.term))
+
+
+@dataclass(frozen=True)
+class GlossaryMatcher:
+    pattern: re.Pattern | None
+    entry_for_word: dict  # casefolded word (as it appears in HTML) -> entry
+
+
+_matchers: dict[tuple[str, str], GlossaryMatcher] = {}
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def glossary_matcher(glossary: Glossary) -> GlossaryMatcher:
+    """One regular expression for every word of the language's glossary, compiled once per process and version.
+
+    Longest words first, so "security sector reform" wins over "security
+    sector"; whole words only, any case; words are matched as rendered HTML
+    writes them (an apostrophe raw or escaped), with any run of spaces between words.
+    """
+    cache_key = (glossary.language, glossary.stamp)
+    matcher = _matchers.get(cache_key)
+    if matcher is not None:
+        return matcher
+    entry_for_word = {}
+    for entry in glossary.entries:
+        for word in entry.words:
+            for form in {word, str(escape(word))}:
+                entry_for_word.setdefault(_normalised(form), entry)
+    alternatives = sorted(entry_for_word, key=len, reverse=True)
+    pattern = None
+    if alternatives:
+        body = "|".join(r"\s+".join(re.escape(part) for part in word.split()) for word in alternatives)
+        pattern = re.compile(rf"(?<![\w&#])(?:{body})(?!\w)", re.IGNORECASE)
+    matcher = GlossaryMatcher(pattern=pattern, entry_for_word=entry_for_word)
+    if len(_matchers) > 32:
+        _matchers.clear()
+    _matchers[cache_key] = matcher
+    return matcher
+
+
+def glossary_entry_for(matcher: GlossaryMatcher, text: str) -> GlossaryEntry | None:
+    return matcher.entry_for_word.get(_normalised(text))
