@@ -31,3 +31,14 @@ def enrolment_decisions_unsent_notify_task(self) -> int:
     from .services import enrolment_decisions_unsent_notify
 
     return enrolment_decisions_unsent_notify()
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=30, acks_late=True)
+def offline_pdf_generate_task(self, kind: str, page_id: int, language: str) -> str | None:
+    """A module's or course's offline PDF for readers of ``language`` (courses.offline)."""
+    from .offline import offline_pdf_generate
+
+    try:
+        return offline_pdf_generate(kind=kind, page_id=page_id, language=language)
+    except OSError as exc:  # storage full or unreachable: try again later.
+        raise self.retry(exc=exc) from exc

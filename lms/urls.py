@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses import offline_views
 from courses import views as course_views
 from lms.accounts import views as accounts_views
 from lms.core import routing
@@ -22,6 +23,8 @@ urlpatterns = [
     path("dashboard/courses/<int:course_id>/enrol/", course_views.course_enrol, name="course_enrol"),
     path("dashboard/courses/<int:course_id>/withdraw/", course_views.course_withdraw, name="course_withdraw"),
     path("dashboard/modules/<int:module_id>/complete/", course_views.module_complete_view, name="module_complete"),
+    path("dashboard/modules/<int:module_id>/offline.pdf", offline_views.module_pdf, name="module_pdf"),
+    path("dashboard/courses/<int:course_id>/offline.pdf", offline_views.course_pdf, name="course_pdf"),
     path("i18n/language/", accounts_views.language_switch, name="language_switch"),
     path("health/live/", core_views.minimal, name="health_live"),
     path(".well-known/", include("certificates.wellknown")),

@@ -1,0 +1,443 @@
+"""Offline reading: a module, or a whole course, as a tagged PDF in the reader's language.
+
+A reader asks for the PDF of what they may read online; it is made once by a Celery
+task (``offline_pdf_generate``) and kept in private storage until the content changes.
+What "the content" is, is the document's key (``OfflineDocument.key``): the interface
+language, the latest published revision of the course and of every live module in the
+document, those of their live translations in that language, and ``TEMPLATE_VERSION``.
+Publishing a new revision of any of them gives a new key, so a new file; the next file
+made for that page and language removes the older ones.
+
+Nothing here checks who asks: the views (``courses.offline_views``) do, with the rule of
+module text (``module_reader_enrolment``), before anything is looked up or queued.
+"""
+
+import datetime
+import hashlib
+import logging
+import os
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from wagtail.models import Page
+
+from .models import CoursePage, ModulePage
+from .selectors.translation import content_language, default_language, language_direction
+
+logger = logging.getLogger(__name__)
+
+# Raise it whenever the templates or the stylesheet change what a PDF looks like: every
+# document gets a new key, so nobody is served a file made by the old layout.
+TEMPLATE_VERSION = 1
+FOLDER = "offline"
+KINDS = ("module", "course")
+# Images at print resolution: 1600 px across a 16 cm column is about 250 dpi.
+RENDITION = "max-1600x1600"
+# A request that queued a PDF holds this lock so a second request queues nothing; it is
+# released when the task ends and runs out after the task's hard time limit anyway.
+LOCK_SECONDS = getattr(settings, "CELERY_TASK_TIME_LIMIT", 360) + 60
+# Unfinished files (a worker killed mid-write) older than this are removed by the next generation.
+PARTIAL_MAX_AGE = datetime.timedelta(hours=1)
+_IMAGE_SCHEME = "lms-offline-image:"
+
+# The Noto families the set-up installs for certificates (certificates/fonts.py, which
+# courses may not import: it sits below certificates). Arabic gets Noto Naskh Arabic first.
+_FONT_FAMILIES = (
+    "Noto Serif",
+    "Noto Naskh Arabic",
+    "Noto Serif Hebrew",
+    "Noto Serif Thai",
+    "Noto Serif Devanagari",
+    "Noto Serif CJK SC",
+    "Noto Sans",
+    "Noto Sans Arabic",
+    "Noto Sans Symbols",
+    "Noto Sans Symbols2",
+    "DejaVu Sans",
+)
+
+
+def _quoted(families) -> str:
+    return ", ".join(f'"{family}"' for family in families) + ", serif"
+
+
+FONT_CSS = (
+    f"html {{ font-family: {_quoted(_FONT_FAMILIES)}; }}\n"
+    f":lang(ar), :lang(fa), :lang(ur) {{ font-family: {_quoted(('Noto Naskh Arabic', *_FONT_FAMILIES))}; }}"
+)
+
+
+def private_storage():
+    """Offline PDFs are served by a view that checks who asks, never from MEDIA_URL (as certificates)."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+# What a document is, and its key -----------------------------------------------------------
+
+
+@dataclass
+class OfflineDocument:
+    """A module or a course, for readers of one interface language, as it is published now."""
+
+    kind: str
+    course: CoursePage  # the source course
+    module: ModulePage | None  # the source module (kind "module")
+    language: str  # the interface language (labels, dates)
+    content_language: str  # the content language matching it, or the original's
+    modules: list = field(default_factory=list)  # (pk, translation_key, live_revision_id) in order
+    translations: dict = field(default_factory=dict)  # translation_key → (pk, live_revision_id)
+
+    @property
+    def page(self):
+        return self.module if self.kind == "module" else self.course
+
+    @property
+    def key(self) -> str:
+        course_translation = self.translations.get(self.course.translation_key, (None, None))[1]
+        parts = [
+            f"v{TEMPLATE_VERSION}",
+            self.kind,
+            self.language,
+            self.content_language,
+            f"c{self.course.pk}:{self.course.live_revision_id}:{course_translation}",
+        ]
+        for pk, key, revision in self.modules:
+            parts.append(f"m{pk}:{revision}:{self.translations.get(key, (None, None))[1]}")
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+    @property
+    def folder(self) -> str:
+        return f"{FOLDER}/{self.kind}-{self.page.pk}"
+
+    @property
+    def name(self) -> str:
+        """Where the file is (or will be) in private storage."""
+        return f"{self.folder}/{self.language}-{self.key}.pdf"
+
+    @property
+    def filename(self) -> str:
+        """The name the reader's browser saves it under."""
+        slugs = [self.course.slug] + ([self.module.slug] if self.module is not None else [])
+        return "-".join([*slugs, self.language]) + ".pdf"
+
+    @property
+    def lock_key(self) -> str:
+        return f"offline:lock:{self.name}"
+
+
+def offline_document_for(*, course, module=None, language: str) -> OfflineDocument:
+    """The document of ``module`` (or of the whole ``course`` when None) for readers of ``language``.
+
+    ``course`` and ``module`` are source pages, live and public. Two queries for a
+    module, three for a course, whatever its number of modules.
+    """
+    kind = "module" if module is not None else "course"
+    wanted = content_language(language)
+    if module is not None:
+        modules = [(module.pk, module.translation_key, module.live_revision_id)]
+    else:
+        modules = list(
+            ModulePage.objects.child_of(course)
+            .live()
+            .public()
+            .order_by("path")
+            .values_list("pk", "translation_key", "live_revision_id")
+        )
+    translations = {}
+    if wanted and wanted != default_language():
+        keys = {course.translation_key, *(key for _pk, key, _revision in modules)}
+        translations = {
+            key: (pk, revision)
+            for key, pk, revision in Page.objects.live()
+            .filter(translation_key__in=keys, locale__language_code=wanted)
+            .values_list("translation_key", "pk", "live_revision_id")
+        }
+    # The document's language: the translation's when the page itself has one, else the original's.
+    page_key = (module or course).translation_key
+    document_language = wanted if page_key in translations else course.language
+    return OfflineDocument(
+        kind=kind,
+        course=course,
+        module=module,
+        language=language,
+        content_language=document_language,
+        modules=modules,
+        translations=translations,
+    )
+
+
+def offline_document_get(*, kind: str, page_id: int, language: str) -> OfflineDocument | None:
+    """The document of a source page by id (the task's view of it), or None when it is no longer readable."""
+    if kind == "module":
+        module = ModulePage.objects.live().public().filter(pk=page_id).first()
+        if module is None:
+            return None
+        course = CoursePage.objects.live().public().filter(path=module.path[: -ModulePage.steplen]).first()
+        return None if course is None else offline_document_for(course=course, module=module, language=language)
+    course = CoursePage.objects.live().public().filter(pk=page_id).first()
+    return None if course is None else offline_document_for(course=course, language=language)
+
+
+def offline_pdf_size(name: str) -> int | None:
+    """The size in bytes of the file stored under ``name`` (an ``OfflineDocument.name``) when it is made, else None."""
+    try:
+        return private_storage().size(name)
+    except OSError:
+        return None
+
+
+# Asking for it -------------------------------------------------------------------------------
+
+
+def offline_pdf_request(*, document: OfflineDocument) -> str:
+    """``ready`` when the file exists; else queue its making once: ``queued``, or ``preparing`` if already queued.
+
+    Only the request that takes the lock (a cache ``add``, atomic in Redis) queues the
+    task, so readers refreshing the "being prepared" page never queue a second job.
+    """
+    if offline_pdf_size(document.name) is not None:
+        return "ready"
+    if not cache.add(document.lock_key, timezone.now().isoformat(), timeout=LOCK_SECONDS):
+        return "preparing"
+    from django.db import transaction
+
+    from .tasks import offline_pdf_generate_task
+
+    page_id, kind, language = document.page.pk, document.kind, document.language
+    transaction.on_commit(lambda: offline_pdf_generate_task.delay(kind, page_id, language))
+    return "queued"
+
+
+# Making it -----------------------------------------------------------------------------------
+
+
+def offline_pdf_generate(*, kind: str, page_id: int, language: str) -> str | None:
+    """Make the PDF of a module or course for readers of ``language``, unless it exists; its storage name.
+
+    The page is read as it is published when the task runs (a revision published since
+    the request gives the newer document). Running twice stores one file. Older files of
+    the same page and language are removed, and the request's lock released. None when
+    the page is no longer live and public.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"Unknown kind of offline document: {kind!r}")
+    with translation.override(language):
+        document = offline_document_get(kind=kind, page_id=page_id, language=language)
+        if document is None:
+            return None
+        try:
+            storage = private_storage()
+            if not storage.exists(document.name):
+                pdf = offline_pdf_render(document)
+                _store(storage, document, pdf)
+            _stale_remove(storage, document)
+            return document.name
+        finally:
+            cache.delete(document.lock_key)
+
+
+def _store(storage, document: OfflineDocument, pdf: bytes) -> None:
+    """Written under a temporary name, then renamed: a reader never gets half a file."""
+    partial = storage.save(f"{document.folder}/.{document.language}-{uuid.uuid4().hex}.part", ContentFile(pdf))
+    os.replace(storage.path(partial), storage.path(document.name))
+
+
+def _stale_remove(storage, document: OfflineDocument) -> None:
+    current = os.path.basename(document.name)
+    try:
+        _folders, files = storage.listdir(document.folder)
+    except FileNotFoundError:
+        return
+    old_enough = timezone.now() - PARTIAL_MAX_AGE
+    for name in files:
+        path = f"{document.folder}/{name}"
+        older_version = name.startswith(f"{document.language}-") and name.endswith(".pdf") and name != current
+        abandoned = name.endswith(".part") and storage.get_modified_time(path) < old_enough
+        if older_version or abandoned:
+            storage.delete(path)
+
+
+# Rendering -----------------------------------------------------------------------------------
+
+
+class _Renderer:
+    """What every offline PDF shares in a process: fonts and the stylesheet (made lazily, after any fork)."""
+
+    def __init__(self):
+        import weasyprint.images  # noqa: F401 - the import sets Pillow's LOAD_TRUNCATED_IMAGES
+        from PIL import ImageFile
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        # Importing WeasyPrint lets Pillow accept cut-off images process-wide; uploads must not.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.font_config = FontConfiguration()
+        sheet = render_to_string("courses/offline/document.css")
+        self.stylesheets = [
+            CSS(string=FONT_CSS, font_config=self.font_config),
+            CSS(string=sheet, font_config=self.font_config),
+        ]
+
+
+_renderer: _Renderer | None = None
+
+
+def _state() -> _Renderer:
+    global _renderer
+    if _renderer is None or _renderer.pid != os.getpid():
+        _renderer = _Renderer()
+    return _renderer
+
+
+class _Images:
+    """The document's images, read from storage as print renditions and served to WeasyPrint by URL."""
+
+    def __init__(self):
+        self.files: dict[str, tuple[bytes, str]] = {}
+
+    def add(self, image) -> str | None:
+        try:
+            rendition = image.get_rendition(RENDITION)
+            with rendition.file.open("rb") as handle:
+                data = handle.read()
+        except (OSError, ValueError):
+            logger.warning("Offline PDF: image %s could not be read; left out", image.pk)
+            return None
+        url = f"{_IMAGE_SCHEME}{rendition.pk}"
+        extension = os.path.splitext(rendition.file.name)[1].lower().lstrip(".")
+        mime = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif"}.get(
+            extension, f"image/{extension}"
+        )
+        self.files[url] = (data, mime)
+        return url
+
+    def fetch(self, url: str):
+        """Our images only: rendering never reaches the network or the file system."""
+        from weasyprint.urls import URLFetcherResponse
+
+        if url in self.files:
+            data, mime = self.files[url]
+            return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
+        raise ValueError(f"Offline PDFs load no outside resource: {url[:80]}")
+
+
+def _words(page, translation_pk, model):
+    """The page carrying its live translation's words, with the language they are in."""
+    if translation_pk is None:
+        return page
+    return model.objects.filter(pk=translation_pk).first() or page
+
+
+def _module_context(module, shown, *, number: int, total: int, original: str, images: _Images, shift: int) -> dict:
+    language = shown.locale.language_code if shown.pk != module.pk else original
+    blocks = []
+    for block in shown.body:
+        item = {"type": block.block_type, "value": block.value}
+        # A course's module titles are h2, so the module's own headings go one level down.
+        item["level"], item["sublevel"] = 2 + shift, 3 + shift
+        if block.block_type == "heading" and block.value["level"] == "h3":
+            item["level"] = 3 + shift
+        elif block.block_type == "image":
+            item["src"] = images.add(block.value["image"])
+            item["alt"] = block.value["alt_text"] or block.value["image"].default_alt_text
+        blocks.append(item)
+    return {
+        "pk": module.pk,
+        "title": shown.title,
+        "number": number,
+        "total": total,
+        "minutes": module.estimated_minutes,
+        "lang": language,
+        "dir": language_direction(language),
+        "blocks": blocks,
+    }
+
+
+def offline_html(document: OfflineDocument, images: _Images | None = None) -> str:
+    """The document's HTML for WeasyPrint: the words of the translations in its language, else the originals."""
+    images = images or _Images()
+    original = document.course.language
+    translation_pks = {key: pk for key, (pk, _revision) in document.translations.items()}
+    course = _words(document.course, translation_pks.get(document.course.translation_key), CoursePage)
+    ids = [pk for pk, _key, _revision in document.modules]
+    sources = {page.pk: page for page in ModulePage.objects.filter(pk__in=ids)}
+    translated = {
+        page.translation_key: page
+        for page in ModulePage.objects.filter(
+            pk__in=[translation_pks[k] for _p, k, _r in document.modules if k in translation_pks]
+        ).select_related("locale")
+    }
+    if document.kind == "module":
+        outline_total = ModulePage.objects.child_of(document.course).live().public().count()
+        number = (
+            ModulePage.objects.child_of(document.course).live().public().filter(path__lte=document.module.path).count()
+        )
+        numbers = {document.module.pk: number}
+    else:
+        outline_total = len(ids)
+        numbers = {pk: n for n, pk in enumerate(ids, start=1)}
+    modules = []
+    shift = 1 if document.kind == "course" else 0
+    for pk, key, _revision in document.modules:
+        module = sources.get(pk)
+        if module is None:
+            continue
+        shown = translated.get(key, module)
+        modules.append(
+            _module_context(
+                module, shown, number=numbers[pk], total=outline_total, original=original, images=images, shift=shift
+            )
+        )
+    course_language = course.locale.language_code if course.pk != document.course.pk else original
+    lang = document.content_language
+    ui_language = translation.get_language()
+    context = {
+        "kind": document.kind,
+        "lang": lang,
+        "dir": language_direction(lang),
+        "ui_lang": ui_language,
+        "ui_dir": "rtl" if translation.get_language_bidi() else "ltr",
+        "course": {
+            "title": course.title,
+            "summary": course.summary,
+            "outcomes": [block.value for block in course.learning_outcomes],
+            "hours": document.course.estimated_hours,
+            "lang": course_language,
+            "dir": language_direction(course_language),
+        },
+        "modules": modules,
+        "title": modules[0]["title"] if document.kind == "module" and modules else course.title,
+        "platform_name": settings.WAGTAIL_SITE_NAME,
+        "printed_on": timezone.localdate(),
+        "source_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + document.page.url,
+    }
+    return render_to_string("courses/offline/document.html", context)
+
+
+def offline_pdf_render(document: OfflineDocument) -> bytes:
+    """The document as a tagged PDF (PDF/UA-1) with its language (/Lang) and title in the metadata."""
+    from weasyprint import HTML
+
+    state = _state()
+    images = _Images()
+    html = offline_html(document, images)
+    with state.lock:
+        return HTML(
+            string=html, url_fetcher=images.fetch, base_url=settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/"
+        ).write_pdf(
+            stylesheets=state.stylesheets,
+            font_config=state.font_config,
+            pdf_variant="pdf/ua-1",
+            pdf_tags=True,
+        )

@@ -1,0 +1,320 @@
+"""Offline reading: a module or a whole course as a tagged PDF, made by Celery and kept until the content changes."""
+
+import io
+import re
+import time
+
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from wagtail.models import PageViewRestriction
+
+import pytest
+from pypdf import PdfReader
+
+from courses.factories import EnrolmentFactory, ModulePageFactory
+from courses.models import ModulePage
+from courses.offline import offline_document_get, private_storage
+from courses.services import page_translation_save
+
+pytestmark = pytest.mark.django_db
+
+FRENCH_BODY = [
+    {"type": "heading", "value": {"text": "Pourquoi c'est important", "level": "h2"}},
+    {"type": "paragraph", "value": "<p>Le contrôle civil des forces armées.</p>"},
+]
+RICH_BODY = [
+    {"type": "heading", "value": {"text": "Why it matters", "level": "h2"}},
+    {"type": "paragraph", "value": "<p>Civilian control keeps the armed forces accountable.</p>"},
+    {"type": "heading", "value": {"text": "Checks and balances", "level": "h3"}},
+    {
+        "type": "callout",
+        "value": {"kind": "important", "title": "Remember this", "text": "<p>Parliament votes the budget.</p>"},
+    },
+    {
+        "type": "key_terms",
+        "value": {"title": "", "terms": [{"term": "Oversight", "definition": "Watching how power is used."}]},
+    },
+    {
+        "type": "case_study",
+        "value": {
+            "title": "A budget crisis",
+            "body": "<p>The ministry overspent.</p>",
+            "questions": ["Who should have noticed?"],
+        },
+    },
+]
+
+
+def _reader(client, language, user=None):
+    """The reader's language: their profile's when signed in (which wins), else the switcher's cookie."""
+    client.cookies["lms_language"] = language
+    if user is not None:
+        user.preferred_language = language
+        user.save()
+        client.force_login(user)
+    return client
+
+
+def _pdf(response) -> PdfReader:
+    return PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def _text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _assert_tagged(reader: PdfReader, language: str, title: str) -> None:
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == language
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    assert reader.metadata["/Title"] == title
+
+
+def _download(client, url, *, runs_task=True, capture=None):
+    """Ask twice: the first request queues (and, eager, makes) the PDF, the second serves it."""
+    with capture(execute=runs_task) as callbacks:
+        first = client.get(url)
+    assert first.status_code == 202, first.status_code
+    assert len(callbacks) == 1
+    second = client.get(url)
+    assert second.status_code == 200
+    return second
+
+
+@pytest.fixture
+def module(course):
+    return ModulePageFactory(parent=course, title="Part 1", slug="part-1", body=RICH_BODY)
+
+
+def test_a_student_downloads_a_module_once_it_is_made(
+    client, student, course, module, django_capture_on_commit_callbacks
+):
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(student)
+    url = reverse("module_pdf", args=[module.pk])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = client.get(url)
+        # Asked again while it is being made: the same page, and no second job.
+        again = client.get(url)
+    assert first.status_code == again.status_code == 202
+    assert "Your PDF is being prepared" in first.text
+    assert '<meta http-equiv="refresh" content="5">' in first.text
+    assert first["Retry-After"] == "5"
+    assert len(callbacks) == 1
+    assert not private_storage().exists(offline_document_get(kind="module", page_id=module.pk, language="en").name)
+
+    callbacks[0]()  # the task runs (eager here; tests/courses/test_offline_worker.py uses a real worker)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="civilian-control-part-1-en.pdf"'
+    reader = _pdf(response)
+    text = _text(reader)
+    assert "CIVILIAN CONTROL" in text  # the eyebrow, in capitals
+    for expected in (
+        "Part 1",
+        "Why it matters",
+        "Checks and balances",
+        "Remember this",
+        "Oversight",
+        "A budget crisis",
+        "Who should have noticed?",
+        "Key terms",
+        "Module 1 of 1".upper(),
+        "1 / 1",  # the page number in the footer
+    ):
+        assert expected in text
+    _assert_tagged(reader, "en", "Part 1")
+
+
+@pytest.fixture
+def french(course, module):
+    """The course and its module translated into French and published."""
+    page_translation_save(source=course, language="fr", fields={"title": "Contrôle civil"})
+    page_translation_save(source=module, language="fr", fields={"title": "Première partie", "body": FRENCH_BODY})
+
+
+def _fonts(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in (page.get("/Resources") or {}).get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def test_a_french_reader_gets_the_translation_and_a_spanish_reader_the_original(
+    client, student, course, module, french, django_capture_on_commit_callbacks
+):
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(student)
+    url = reverse("module_pdf", args=[module.pk])
+
+    french_pdf = _pdf(_download(_reader(client, "fr", student), url, capture=django_capture_on_commit_callbacks))
+    text = _text(french_pdf)
+    assert "Première partie" in text and "Pourquoi c'est important" in text
+    assert "Le contrôle civil des forces armées." in text
+    assert "Why it matters" not in text
+    assert "MODULE 1 SUR 1" in text  # the interface's words in French too
+    _assert_tagged(french_pdf, "fr", "Première partie")
+
+    response = _download(_reader(client, "es", student), url, capture=django_capture_on_commit_callbacks)
+    assert response["Content-Disposition"] == 'attachment; filename="civilian-control-part-1-es.pdf"'
+    spanish_pdf = _pdf(response)
+    text = _text(spanish_pdf)
+    assert "Why it matters" in text and "Part 1" in text
+    assert "Pourquoi" not in text
+    _assert_tagged(spanish_pdf, "en", "Part 1")  # the original, marked as English
+
+
+def test_an_arabic_course_reads_right_to_left_in_an_arabic_font(
+    client, student, course, module, django_capture_on_commit_callbacks
+):
+    page_translation_save(source=course, language="ar", fields={"title": "الرقابة المدنية"})
+    page_translation_save(
+        source=module,
+        language="ar",
+        fields={"title": "الجزء الأول", "body": [{"type": "paragraph", "value": "<p>الرقابة المدنية على القوات.</p>"}]},
+    )
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(student)
+    reader = _pdf(
+        _download(
+            _reader(client, "ar", student),
+            reverse("course_pdf", args=[course.pk]),
+            capture=django_capture_on_commit_callbacks,
+        )
+    )
+    _assert_tagged(reader, "ar", "الرقابة المدنية")
+    assert any(name.endswith("+Noto-Naskh-Arabic") for name in _fonts(reader))
+
+
+def test_a_new_published_revision_gives_a_new_pdf_and_the_old_one_goes(
+    client, student, course, module, django_capture_on_commit_callbacks
+):
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(student)
+    url = reverse("module_pdf", args=[module.pk])
+    _download(client, url, capture=django_capture_on_commit_callbacks)
+    old_name = offline_document_get(kind="module", page_id=module.pk, language="en").name
+    assert private_storage().exists(old_name)
+
+    module = ModulePage.objects.get(pk=module.pk)
+    module.body = [{"type": "heading", "value": {"text": "A revised heading", "level": "h2"}}]
+    module.save_revision().publish()
+    module = ModulePage.objects.get(pk=module.pk)
+    new_name = offline_document_get(kind="module", page_id=module.pk, language="en").name
+    assert new_name != old_name
+
+    response = _download(client, url, capture=django_capture_on_commit_callbacks)
+    text = _text(_pdf(response))
+    assert "A revised heading" in text and "Why it matters" not in text
+    assert private_storage().exists(new_name)
+    assert not private_storage().exists(old_name)  # removed by the new generation
+
+
+def test_the_course_pdf_has_a_title_page_and_contents_with_page_numbers_and_leaves_locked_modules_out(
+    client, student, course, module, django_capture_on_commit_callbacks
+):
+    second = ModulePageFactory(parent=course, title="Part 2", slug="part-2")
+    locked = ModulePageFactory(parent=course, title="Staff only", slug="staff-only")
+    PageViewRestriction.objects.create(page=locked, restriction_type=PageViewRestriction.GROUPS).groups.set(
+        [Group.objects.get(name="Instructors")]
+    )
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(student)
+    response = _download(client, reverse("course_pdf", args=[course.pk]), capture=django_capture_on_commit_callbacks)
+    assert response["Content-Disposition"] == 'attachment; filename="civilian-control-en.pdf"'
+    reader = _pdf(response)
+    _assert_tagged(reader, "en", "Civilian Control")
+    pages = [page.extract_text() for page in reader.pages]
+    assert "Civilian Control" in pages[0] and "What you will be able to do" in pages[0]
+    assert "Contents" in pages[1]
+    # Each module starts a page; the contents give that page's number.
+    part_2_page = next(n for n, text in enumerate(pages, start=1) if "Part 2" in text and "MODULE 2 OF 2" in text)
+    assert re.search(r"^1\. Part 1 \.+ 3$", pages[1], re.MULTILINE)
+    assert re.search(rf"^2\. Part 2 \.+ {part_2_page}$", pages[1], re.MULTILINE)
+    assert "1 / 4" not in pages[0] and "2 / 4" in pages[1]  # no footer on the title page
+    assert "Staff only" not in "".join(pages)
+    assert second.pk
+
+    # A locked module is refused on its own.
+    assert client.get(reverse("module_pdf", args=[locked.pk])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 302),
+        ("other_student", 403),
+        ("other_instructor", 403),
+        ("pending_student", 403),
+        ("instructor", 202),
+        ("manager", 202),
+        ("admin_user", 202),
+    ],
+)
+def test_who_may_download(client, request, course, module, who, expected):
+    person = None
+    if who == "pending_student":
+        person = request.getfixturevalue("student")
+        EnrolmentFactory(user=person, course=course, status="pending")
+    elif who != "anonymous":
+        person = request.getfixturevalue(who)
+    if person is not None:
+        client.force_login(person)
+    for url in (reverse("module_pdf", args=[module.pk]), reverse("course_pdf", args=[course.pk])):
+        response = client.get(url)
+        assert response.status_code == expected, url
+        if expected == 302:
+            assert response["Location"].startswith("/accounts/login/")
+    for kind, page in (("module", module), ("course", course)):
+        assert not private_storage().exists(f"offline/{kind}-{page.pk}")  # nothing made, nothing queued
+
+
+def test_unknown_ids_are_not_found(student_client, course, module):
+    assert student_client.get("/dashboard/modules/999999/offline.pdf").status_code == 404
+    assert student_client.get("/dashboard/courses/999999/offline.pdf").status_code == 404
+    # A course's id as a module's, and the other way round.
+    assert student_client.get(f"/dashboard/modules/{course.pk}/offline.pdf").status_code == 404
+    assert student_client.get(f"/dashboard/courses/{module.pk}/offline.pdf").status_code == 404
+
+
+def test_the_links_show_for_readers_only_with_the_size_once_made(
+    client, student, other_student, course, module, django_capture_on_commit_callbacks
+):
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(other_student)
+    assert "Download this module (PDF)" not in client.get(module.url).text
+    assert "Download the whole course (PDF)" not in client.get(course.url).text
+
+    client.force_login(student)
+    page = client.get(module.url).text
+    url = reverse("module_pdf", args=[module.pk])
+    assert f'<a href="{url}">Download this module (PDF)</a></p>' in page  # no size before it is made
+    assert (
+        f'<a href="{reverse("course_pdf", args=[course.pk])}">Download the whole course (PDF)</a>'
+        in client.get(course.url).text
+    )
+    _download(client, url, capture=django_capture_on_commit_callbacks)
+    page = client.get(module.url).text
+    assert f'<a href="{url}">Download this module (PDF)</a> <span class="muted">(' in page
+    assert "KB)</span>" in page
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_makes_the_pdf_while_the_student_waits(client, student, course, module, workers):
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(student)
+    url = reverse("module_pdf", args=[module.pk])
+    assert client.get(url).status_code == 202  # queued on Redis, for the worker
+    workers()
+    deadline = time.monotonic() + 90
+    while (response := client.get(url)).status_code == 202:  # what the refreshing page does
+        assert time.monotonic() < deadline, "the worker never made the PDF"
+        time.sleep(0.5)
+    assert response.status_code == 200
+    reader = _pdf(response)
+    assert "Why it matters" in _text(reader)
+    _assert_tagged(reader, "en", "Part 1")
