@@ -11,6 +11,7 @@ from courses.factories import EnrolmentFactory, ModulePageFactory
 pytestmark = pytest.mark.django_db
 
 OK, LOGIN, DENIED, AWAY = "ok", "login", "denied", "away"
+PREPARING = "status 202"  # an offline PDF being made: a page that looks again
 ROLES = ("anonymous", "student", "other_student", "instructor", "other_instructor", "manager", "admin")
 
 # url template: expected answer per role, in ROLES order.
@@ -72,6 +73,13 @@ ROUTES = {
     "/admin/assessments/gradebooks/{other_course_id}/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED, OK),
     "/admin/assessments/gradebooks/{other_course_id}/?export=xlsx": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED, OK),
     "/admin/assessments/statistics/{assessment_id}/": (LOGIN, DENIED, DENIED, DENIED, OK, DENIED, OK),
+    # Offline PDFs: whoever reads the module text (a place on the course, its instructor, managers,
+    # administrators); the first request queues the PDF and every one answers "being prepared".
+    "/dashboard/modules/{module_id}/offline.pdf": (LOGIN, DENIED, DENIED, PREPARING, DENIED, PREPARING, PREPARING),
+    "/dashboard/courses/{course_id}/offline.pdf": (LOGIN, DENIED, DENIED, PREPARING, DENIED, PREPARING, PREPARING),
+    "/dashboard/modules/{other_module_id}/offline.pdf": (LOGIN, PREPARING, DENIED, DENIED, *[PREPARING] * 3),
+    "/dashboard/courses/{other_course_id}/offline.pdf": (LOGIN, PREPARING, DENIED, DENIED, *[PREPARING] * 3),
+    "/dashboard/modules/999999999/offline.pdf": (LOGIN, *["status 404"] * 6),
 }
 
 
@@ -220,6 +228,7 @@ def test_every_url_answers_every_role_as_expected(client, people, catalogue, cou
         "course_id": course.pk,
         "module_id": module.pk,
         "catalogue_id": catalogue.pk,
+        "other_module_id": ModulePageFactory(parent=other_course, title="Part 1", slug="part-1").pk,
         # A request on the other instructor's course: the course above stays deletable.
         "enrolment_id": EnrolmentFactory(user=people["other_student"], course=other_course, status="pending").pk,
         **_assessment_values(people["student"], other_course),
