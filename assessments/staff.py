@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, NullIf
 
-from courses.api import CoursePage, EnrolmentStatus, ModulePage
+from courses.api import CoursePage, EnrolmentStatus, ModulePage, source_only
 from lms.accounts.api import Role, User, user_has_role
 
 from .models import (
@@ -62,7 +62,8 @@ def user_may_teach(*, user) -> bool:
 
 def course_list_taught_by(*, user) -> QuerySet:
     """Courses whose banks, assessments and results this person may see: all for administrators."""
-    courses = CoursePage.objects.only("title", "path", "depth").order_by("title", "pk")
+    # The sources: a translation lends its words, never has banks, assessments or results of its own.
+    courses = source_only(CoursePage.objects.only("title", "path", "depth")).order_by("title", "pk")
     if not user_may_teach(user=user):
         return courses.none()
     if user.is_superuser:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_countries import countries as all_countries
 
-from courses.api import Cohort, CoursePage
+from courses.api import Cohort, CoursePage, source_only
 from lms.accounts.api import SponsoringProgram, User, manager_scope_describe, manager_scope_filter
 
 # The longest period a report covers: a century is a typing mistake, not a question.
@@ -158,7 +158,7 @@ class ReportFilterForm(forms.Form):
         self.user = user
         self.today = today or timezone.localdate()
         scope = manager_scope_describe(user=user)
-        courses = CoursePage.objects.only("title").order_by("title", "pk")
+        courses = source_only(CoursePage.objects.only("title")).order_by("title", "pk")
         cohorts = (
             Cohort.objects.select_related("course")
             .only("name", "course__title")

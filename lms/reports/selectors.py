@@ -49,6 +49,7 @@ from courses.api import (
     ModulePage,
     ModuleProgress,
     enrolment_progress_annotate,
+    source_only,
 )
 from lms.accounts.api import Role, manager_scope_filter, user_has_role
 
@@ -566,7 +567,7 @@ def cohort_roster(*, user, filters: ReportFilters, assessments: list[Assessment]
 
 def _required_modules_by_course() -> dict[int, list[int]]:
     """The live required modules of each course: a few dozen rows, read once."""
-    courses = {path: pk for pk, path in CoursePage.objects.values_list("pk", "path")}
+    courses = {path: pk for pk, path in source_only(CoursePage.objects.all()).values_list("pk", "path")}
     required: dict[int, list[int]] = {}
     for pk, path in ModulePage.objects.filter(live=True, is_required=True).values_list("pk", "path"):
         course_id = courses.get(path[: -ModulePage.steplen])
