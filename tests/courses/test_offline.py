@@ -318,3 +318,79 @@ def test_a_real_worker_makes_the_pdf_while_the_student_waits(client, student, co
     reader = _pdf(response)
     assert "Why it matters" in _text(reader)
     _assert_tagged(reader, "en", "Part 1")
+
+
+def _png() -> bytes:
+    from PIL import Image as PillowImage
+
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (2400, 1200), (30, 60, 120)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_images_print_sharp_with_their_alt_text_and_readings_link_to_their_document(
+    client, student, course, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.images import ImageFile
+
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.create(
+        title="Map", file=ImageFile(io.BytesIO(_png()), name="map.png"), description="A map of the region"
+    )
+    document = get_document_model().objects.create(
+        title="The 1998 white paper", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="white-paper.pdf")
+    )
+    module = ModulePageFactory(
+        parent=course,
+        title="Part 1",
+        slug="part-1",
+        body=[
+            {"type": "image", "value": {"image": image.pk, "alt_text": "", "caption": ""}},
+            {"type": "reading", "value": {"document": document.pk, "title": "", "note": "Read the preface."}},
+        ],
+    )
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(student)
+    reader = _pdf(
+        _download(client, reverse("module_pdf", args=[module.pk]), capture=django_capture_on_commit_callbacks)
+    )
+    text = _text(reader)
+    assert "A map of the region" in text  # the image's own description, as caption when there is none
+    assert "The 1998 white paper" in text and "Read the preface." in text
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/URI" in annotation.get_object().get("/A", {})
+    ]
+    assert f"http://testserver{document.url}" in links
+    # The picture at print resolution (a 1600-pixel rendition), not a screen thumbnail.
+    pictures = [
+        xobject.get_object()
+        for page in reader.pages
+        for xobject in page["/Resources"].get("/XObject", {}).values()
+        if xobject.get_object()["/Subtype"] == "/Image"
+    ]
+    assert [picture["/Width"] for picture in pictures] == [1600]
+    # Tagged as a figure a screen reader names.
+    assert _figure_alts(reader) == ["A map of the region"]
+
+
+def _figure_alts(reader: PdfReader) -> list[str]:
+    alts = []
+
+    def walk(node):
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S") == "/Figure":
+            alts.append(str(node.get("/Alt", "")))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return alts
