@@ -6,22 +6,24 @@ from django.shortcuts import render
 from django.urls import path
 
 from .selectors.glossary import glossary_collation_key, glossary_for_language, glossary_sorted
-from .selectors.translation import content_language, default_language, language_direction
+from .selectors.translation import content_language, default_language
 
 
 def glossary_page(request):
+    """Terms in the reader's language by letter; terms not yet translated (or approved) follow, in the original."""
     language = content_language() or default_language()
     entries = glossary_sorted(glossary_for_language(language))
+    own = [entry for entry in entries if entry.language == language]
     groups = [
         {"letter": letter, "anchor": f"letter-{index}", "entries": list(group)}
         for index, (letter, group) in enumerate(
-            groupby(entries, key=lambda entry: glossary_collation_key(entry.term)[0][:1].upper())
+            groupby(own, key=lambda entry: glossary_collation_key(entry.term)[0][:1].upper())
         )
     ]
     context = {
         "groups": groups,
+        "untranslated": [entry for entry in entries if entry.language != language],
         "language": language,
-        "language_direction": language_direction(language),
         "count": len(entries),
     }
     return render(request, "courses/glossary_page.html", context)

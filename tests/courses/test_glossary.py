@@ -155,8 +155,11 @@ def test_an_unapproved_translation_is_not_shown_and_the_original_definition_is_m
     # Still found in the French text (the translator's words), defined by the original, in English.
     assert ">réforme du secteur de la sécurité</a>" in body
     assert f'lang="en" dir="ltr">{SSR_DEFINITION}</dd>' in body
-    page = client.get("/glossary/")
-    assert "Brouillon non relu." not in page.text and SSR_DEFINITION in page.text
+    page = client.get("/glossary/").text
+    assert "Brouillon non relu." not in page
+    # Listed apart, in English, under "not yet translated".
+    untranslated = page[page.index('id="not-translated"') :]
+    assert f'<dd lang="en" dir="ltr">{SSR_DEFINITION}</dd>' in untranslated
 
 
 def test_approving_a_translation_shows_it_and_withdrawing_hides_it(ssr):
@@ -311,3 +314,23 @@ def test_seed_glossary_loads_terms_with_their_french_and_arabic_translations_onc
     count = GlossaryTerm.objects.count()
     assert glossary_load() == 0
     assert GlossaryTerm.objects.count() == count
+
+
+def test_a_translation_made_in_wagtail_localize_starts_unapproved_and_keeps_its_approval_on_sync(ssr):
+    from wagtail_localize.models import TranslationSource
+
+    ssr.approved = True
+    ssr.save()
+    source, _created = TranslationSource.get_or_create_from_instance(ssr)
+    french, _created = source.create_or_update_translation(_locale("fr"), fallback=True)
+    assert french.approved is False and french.theme_id == ssr.theme_id
+    assert glossary_mark("<p>Security sector reform.</p>", "fr")[1][0].language == "en"  # not approved yet
+    glossary_translation_approve(term_id=french.pk)
+    assert glossary_mark("<p>Security sector reform.</p>", "fr")[1][0].language == "fr"
+    # The source changes and the translation is synced: the reviewer's approval stays.
+    ssr.definition = "A changed definition."
+    ssr.save()
+    source.update_from_db()
+    french, _created = source.create_or_update_translation(_locale("fr"), fallback=True)
+    french.refresh_from_db()
+    assert french.approved is True
