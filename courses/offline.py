@@ -212,8 +212,18 @@ def offline_pdf_request(*, document: OfflineDocument) -> str:
 
     from .tasks import offline_pdf_generate_task
 
-    page_id, kind, language = document.page.pk, document.kind, document.language
-    transaction.on_commit(lambda: offline_pdf_generate_task.delay(kind, page_id, language))
+    page_id, kind, language, lock_key = document.page.pk, document.kind, document.language, document.lock_key
+
+    def queue():
+        try:
+            offline_pdf_generate_task.delay(kind, page_id, language)
+        except Exception:
+            # The broker is down (or, without one, the render failed in-process): give the lock
+            # back, so the "being prepared" page's next look queues it again.
+            cache.delete(lock_key)
+            logger.exception("Offline PDF of %s %s (%s) could not be queued", kind, page_id, language)
+
+    transaction.on_commit(queue)
     return "queued"
 
 

@@ -394,3 +394,25 @@ def _figure_alts(reader: PdfReader) -> list[str]:
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"])
     return alts
+
+
+def test_with_the_broker_down_nothing_is_written_and_the_next_look_queues_again(
+    client, student, course, module, django_capture_on_commit_callbacks
+):
+    from lms import celery_app
+
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(student)
+    url = reverse("module_pdf", args=[module.pk])
+    saved = {name: celery_app.conf[name] for name in ("task_always_eager", "broker_url", "broker_connection_timeout")}
+    # Nothing listens on port 9 (discard): publishing fails as with Redis gone.
+    celery_app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:9/0", broker_connection_timeout=1)
+    try:
+        for _look in range(2):
+            with django_capture_on_commit_callbacks(execute=True) as callbacks:
+                response = client.get(url)
+            assert response.status_code == 202
+            assert len(callbacks) == 1  # queued again: the failed attempt gave the lock back
+    finally:
+        celery_app.conf.update(saved)
+    assert not private_storage().exists(f"offline/module-{module.pk}")
