@@ -343,7 +343,7 @@ class _Images:
 
 
 def _words(page, translation_pk, model):
-    """The page carrying its live translation's words, with the language they are in."""
+    """The live translation (by id) whose words to print, else the page itself."""
     if translation_pk is None:
         return page
     return model.objects.filter(pk=translation_pk).first() or page
