@@ -1,6 +1,7 @@
 """StreamField blocks for module bodies. Each block has its own small template."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -43,7 +44,7 @@ class CaptionedImageBlock(blocks.StructBlock):
 class VideoBlock(blocks.StructBlock):
     video = EmbedBlock(label=_("Video URL"), help_text=_("A YouTube or Vimeo address."))
     caption = blocks.CharBlock(label=_("Caption"), max_length=300, required=False)
-    transcript = blocks.TextBlock(label=_("Transcript"), required=False)
+    transcript = blocks.TextBlock(label=pgettext_lazy("video transcript", "Transcript"), required=False)
 
     class Meta:
         icon = "media"

@@ -9,6 +9,7 @@ the status).
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.panels import FieldPanel
 
@@ -85,9 +86,10 @@ class Cohort(TimeStampedModel):
 
 class EnrolmentStatus(models.TextChoices):
     PENDING = "pending", _("Pending approval")
-    ACTIVE = "active", _("Active")
-    COMPLETED = "completed", _("Completed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A context apart from the reports' stages of the same names (counts of students).
+    ACTIVE = "active", pgettext_lazy("enrolment status", "Active")
+    COMPLETED = "completed", pgettext_lazy("enrolment status", "Completed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("enrolment status", "Withdrawn")
     REJECTED = "rejected", _("Rejected")
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy, pgettext
 from django.views.generic import FormView, TemplateView
 
 from wagtail import hooks
@@ -492,7 +492,7 @@ class EnrolmentCreateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             action_url=reverse(self.add_url_name),
-            submit_button_label=_("Enrol"),
+            submit_button_label=pgettext("admin: enrol the chosen student", "Enrol"),
             submit_button_active_label=_("Enrolling…"),
             **kwargs,
         )

@@ -18,8 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from django_countries import countries as all_countries
+from django_countries import sort_key as countries_sort_key
 
 from courses.api import Cohort, CoursePage, source_only
 from lms.accounts.api import SponsoringProgram, User, manager_scope_describe, manager_scope_filter
@@ -30,6 +32,17 @@ MAX_PERIOD_DAYS = 366 * 20
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2199, 12, 31)
 DEFAULT_PERIOD_DAYS = 365
+
+
+def name_sort_key(name: str):
+    """Sort names as a reader expects in any script ("Émirats" among the E's, "Ёлка" after "Египет").
+
+    Country names change with the interface language, so lists of them are sorted after translation,
+    by the Unicode Collation Algorithm that django-countries sorts its own lists with (pyuca).
+    """
+    return countries_sort_key(("", str(name)))
+
+
 # The country or program filter's value for students who gave none: a row of the completion report
 # for them links to them alone, not to everyone of that program or country.
 NOT_GIVEN = "none"
@@ -143,8 +156,16 @@ def _program_id(value) -> int:
 class ReportFilterForm(forms.Form):
     """The shared filters. Bound to the request's query string; ``filters()`` gives what to report on."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("report period: first day", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("report period: last day", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     course = forms.TypedChoiceField(label=_("Course"), required=False, coerce=int, empty_value=None)
     cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int, empty_value=None)
     country = forms.ChoiceField(label=_("Country"), required=False)
@@ -174,12 +195,14 @@ class ReportFilterForm(forms.Form):
         no_country = "" in codes
         codes.discard("")
         no_program = found["no_program"] and not (scope and scope["program_ids"])
-        country_choices = sorted(((code, all_countries.name(code) or code) for code in codes), key=lambda c: c[1])
+        country_choices = sorted(
+            ((code, all_countries.name(code) or code) for code in codes), key=lambda choice: name_sort_key(choice[1])
+        )
         if no_country:
             country_choices.append((NOT_GIVEN, _("Not given")))
         program_choices = [(p.pk, p.name) for p in programs]
         if no_program:
-            program_choices.append((NOT_GIVEN, _("None")))
+            program_choices.append((NOT_GIVEN, pgettext_lazy("sponsoring program", "None")))
         services = sorted(found["services"])
         self.fields["course"].choices = _empty_choice() + [(c.pk, c.title) for c in courses]
         self.fields["cohort"].choices = _empty_choice() + [(c.pk, f"{c.course.title}: {c.name}") for c in cohorts]

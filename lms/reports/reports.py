@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from django_countries import countries
@@ -21,7 +21,7 @@ from certificates.api import CertificateStatus
 from courses.api import EnrolmentStatus
 
 from . import selectors
-from .filters import NOT_GIVEN, ReportFilters
+from .filters import NOT_GIVEN, ReportFilters, name_sort_key
 
 ENROLMENT_STATUS_LABELS = dict(EnrolmentStatus.choices)
 CERTIFICATE_STATUS_LABELS = dict(CertificateStatus.choices)
@@ -198,18 +198,18 @@ def completion_table(*, user, filters: ReportFilters, params: dict) -> Table:
     headings = [
         gettext("Country"),
         gettext("Sponsoring program"),
-        gettext("Enrolled"),
-        gettext("Active"),
-        gettext("Completed"),
-        gettext("Withdrawn"),
-        gettext("Certified"),
+        pgettext("report stage", "Enrolled"),
+        pgettext("report stage", "Active"),
+        pgettext("report stage", "Completed"),
+        pgettext("report stage", "Withdrawn"),
+        pgettext("report stage", "Certified"),
         gettext("Completion rate (%)"),
     ]
 
     def cells(row):
         return [
             _country(row["user__country"]) or gettext("Not given"),
-            row["user__sponsoring_program__name"] or gettext("None"),
+            row["user__sponsoring_program__name"] or pgettext("sponsoring program", "None"),
             row["enrolled"],
             row["active"],
             row["completed"],
@@ -226,7 +226,17 @@ def completion_table(*, user, filters: ReportFilters, params: dict) -> Table:
             "program": row["user__sponsoring_program_id"] or NOT_GIVEN,
         }
 
-    return Table(headings=headings, source=queryset, cells=cells, link=link)
+    # At most one row per country and program: sorted here by the country's name in the reader's
+    # language (students who gave none last), which the database cannot do.
+    rows = sorted(
+        queryset,
+        key=lambda row: (
+            not row["user__country"],
+            name_sort_key(_country(row["user__country"])),
+            name_sort_key(row["user__sponsoring_program__name"] or ""),
+        ),
+    )
+    return Table(headings=headings, source=rows, cells=cells, link=link)
 
 
 def roster_table(*, user, filters: ReportFilters, params: dict) -> Table:

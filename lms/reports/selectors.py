@@ -38,6 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Round, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.api import Assessment, Attempt, AttemptStatus, question_statistics
 from certificates.api import Certificate, CertificateStatus, certificate_verify_url
@@ -125,11 +126,12 @@ class Stage:
 
 
 FUNNEL = (
-    (Stage.ENROLLED, _("Enrolled")),
-    (Stage.STARTED, _("Started")),
-    (Stage.ASSESSED, _("Assessed")),
-    (Stage.COMPLETED, _("Completed")),
-    (Stage.CERTIFIED, _("Certified")),
+    # A context apart from the enrolment statuses of the same names.
+    (Stage.ENROLLED, pgettext_lazy("report stage", "Enrolled")),
+    (Stage.STARTED, pgettext_lazy("report stage", "Started")),
+    (Stage.ASSESSED, pgettext_lazy("report stage", "Assessed")),
+    (Stage.COMPLETED, pgettext_lazy("report stage", "Completed")),
+    (Stage.CERTIFIED, pgettext_lazy("report stage", "Certified")),
 )
 
 STAGE_LABELS = dict(
