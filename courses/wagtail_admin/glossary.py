@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
@@ -33,15 +34,11 @@ class GlossaryIndexView(IndexView):
         if is_translation and self.permission_policy.user_has_permission_for_instance(
             self.request.user, "change", instance
         ):
-            label = _("Withdraw approval") if instance.approved else _("Approve translation")
-            buttons.append(
-                ListingButton(
-                    label,
-                    url=reverse(APPROVE_URL_NAME, args=[instance.pk]),
-                    icon_name="tick" if not instance.approved else "cross",
-                    priority=15,
-                )
-            )
+            url = reverse(APPROVE_URL_NAME, args=[instance.pk])
+            if instance.approved:  # rarely wanted: in the row's menu
+                buttons.append(MenuItem(_("Withdraw approval"), url=url, icon_name="cross", priority=15))
+            else:  # what a reviewer is looking for: on the row
+                buttons.append(ListingButton(_("Approve translation"), url=url, icon_name="tick", priority=15))
         return buttons
 
 

@@ -1,5 +1,8 @@
 """The glossary: terms marked where module text uses them, in the reader's language, and the glossary page."""
 
+import shutil
+from pathlib import Path
+
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -334,3 +337,15 @@ def test_a_translation_made_in_wagtail_localize_starts_unapproved_and_keeps_its_
     french, _created = source.create_or_update_translation(_locale("fr"), fallback=True)
     french.refresh_from_db()
     assert french.approved is True
+
+
+def test_seed_glossary_refuses_a_translation_with_other_key_terms_and_writes_nothing(tmp_path):
+    from lms.demo.curriculum import CurriculumError
+
+    source = Path(__file__).resolve().parent / "curriculum"
+    shutil.copytree(source, tmp_path / "curriculum")
+    french = tmp_path / "curriculum" / "fr" / "1-mini-control.txt"
+    french.write_text(french.read_text(encoding="utf-8").replace("!terms:\n", "!terms:\nDeux | De trop.\n"), "utf-8")
+    with pytest.raises(CurriculumError, match=r"fr/1-mini-control.txt: 2 key terms, the source has 1"):
+        glossary_load(tmp_path / "curriculum")
+    assert not GlossaryTerm.objects.exists()
