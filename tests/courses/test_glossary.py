@@ -285,6 +285,13 @@ def test_instructors_may_add_and_edit_terms_and_approve_translations(client, ins
     assert response.status_code == 302
     french.refresh_from_db()
     assert french.approved
+    # Searchable, and filtered by approval.
+    found = client.get("/admin/snippets/courses/glossaryterm/?locale=en&q=oversight")
+    assert "Oversight" in found.text and "Security sector reform" not in found.text
+    unapproved = client.get("/admin/snippets/courses/glossaryterm/?locale=fr&approved=false")
+    assert "Réforme du secteur de la sécurité" not in unapproved.text
+    approved = client.get("/admin/snippets/courses/glossaryterm/?locale=fr&approved=true")
+    assert "Réforme du secteur de la sécurité" in approved.text
 
 
 def test_students_may_not_edit_terms(client, student, ssr):
