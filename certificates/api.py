@@ -16,6 +16,7 @@ from .services import (
     cohort_certificates_issue,
     holder_name_confirm,
 )
+from .template_translations import template_translation_save
 
 __all__ = [
     "Certificate",
@@ -33,4 +34,5 @@ __all__ = [
     "enrolment_certified_refresh",
     "enrolment_score",
     "holder_name_confirm",
+    "template_translation_save",
 ]

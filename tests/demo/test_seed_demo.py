@@ -254,3 +254,21 @@ def test_demo_student_holds_a_certificate_and_another_one_is_revoked(seeded, cli
     assert (
         Certificate.objects.count() == 3 and Certificate.objects.filter(status=CertificateStatus.REVOKED).count() == 1
     )
+
+
+def test_seed_demo_words_the_default_certificate_in_every_language_and_a_french_holder_gets_french(seeded):
+    from certificates.models import Certificate, CertificateTemplate
+    from certificates.rendering import certificate_html
+    from certificates.services import certificate_content
+    from certificates.template_translations import UP_TO_DATE, template_translation_states
+
+    template = CertificateTemplate.objects.get(is_default=True)
+    assert template_translation_states(template) == dict.fromkeys(["fr", "es", "pt", "ru", "ar"], UP_TO_DATE)
+    call_command("seed_demo", verbosity=0)
+    assert template.translations.count() == 5, "a second run adds nothing"
+
+    certificate = Certificate.objects.filter(holder__email="student@example.org").first()
+    User.objects.filter(pk=certificate.holder_id).update(preferred_language="fr")
+    html = certificate_html(template, certificate_content(Certificate.objects.get(pk=certificate.pk)))
+    assert '<html lang="fr"' in html and "Certificat de réussite" in html
+    assert "Certificate of completion" not in html

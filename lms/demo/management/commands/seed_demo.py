@@ -55,7 +55,7 @@ from courses.api import (
     source_only,
 )
 from lms.accounts.api import ManagerScope, Role, SponsoringProgram, User, user_roles_set
-from lms.demo import curriculum, glossary, history, images, questions, translations
+from lms.demo import certificate_wording, curriculum, glossary, history, images, questions, translations
 
 DEMO_PASSWORD = "pme-demo"  # noqa: S105 - published demo credential, development settings only
 
@@ -226,6 +226,7 @@ class Command(BaseCommand):
             translated = translations.translations_load()
             glossary.glossary_load()  # from the curriculum's key terms, with their French and Arabic translations
             questions.translations_load()  # question banks and assessments in lms/demo/curriculum/<language>/questions/
+            certificate_wording.certificate_wording_load()  # the default certificate template in five more languages
             if users:
                 self._enrolments(users)
                 self._attempts(users)
