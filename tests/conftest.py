@@ -60,6 +60,22 @@ def _migrated_snapshot(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _english_to_start():
+    """Each test starts in the default language.
+
+    A request through the test client activates its reader's language (the profile's, the cookie's)
+    in this thread and leaves it active, as Django does between requests; a later test calling a
+    service directly would otherwise get its messages in, say, French.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import caches
 
