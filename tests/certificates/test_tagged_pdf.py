@@ -7,6 +7,9 @@ transcript in the interface language of the person asking.
 
 import io
 
+from django.conf import settings
+from django.utils import translation
+
 import pytest
 from pypdf import PdfReader
 
@@ -15,6 +18,13 @@ from courses.factories import EnrolmentFactory
 from tests.certificates.test_admin import certificate_issued
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A request leaves its language active in the thread; later tests must not inherit it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _body(response) -> bytes:

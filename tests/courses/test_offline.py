@@ -4,8 +4,10 @@ import io
 import re
 import time
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import translation
 
 from wagtail.models import PageViewRestriction
 
@@ -44,6 +46,13 @@ RICH_BODY = [
         },
     },
 ]
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A request leaves its language active in the thread; later tests must not inherit it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _reader(client, language, user=None):
@@ -407,6 +416,7 @@ def test_with_the_broker_down_nothing_is_written_and_the_next_look_queues_again(
     saved = {name: celery_app.conf[name] for name in ("task_always_eager", "broker_url", "broker_connection_timeout")}
     # Nothing listens on port 9 (discard): publishing fails as with Redis gone.
     celery_app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:9/0", broker_connection_timeout=1)
+    _connections_forget(celery_app)
     try:
         for _look in range(2):
             with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -415,4 +425,11 @@ def test_with_the_broker_down_nothing_is_written_and_the_next_look_queues_again(
             assert len(callbacks) == 1  # queued again: the failed attempt gave the lock back
     finally:
         celery_app.conf.update(saved)
+        _connections_forget(celery_app)
     assert not private_storage().exists(f"offline/module-{module.pk}")
+
+
+def _connections_forget(app) -> None:
+    """Forget the app's broker connections (kombu keeps them by URL), so the next task goes to the broker now set."""
+    app._pool = None
+    app.amqp._producer_pool = None
