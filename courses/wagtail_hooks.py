@@ -7,12 +7,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.models import Page
+from wagtail.models import Page, TranslatableMixin
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, get_snippet_model_from_url_params
 
 from wagtail_localize.models import TranslationSource
-from wagtail_localize.views import submit_translations, update_translations
+from wagtail_localize.views import report, snippets_api, submit_translations, update_translations
 
 from .models import Cohort, CoursePage, ModulePage, Theme
 from .selectors.translation import language_name, page_is_source, page_source, translations_out_of_date
@@ -99,6 +99,28 @@ def _update_translations(request, translation_source_id):
     return update_translations.UpdateTranslationsView.as_view()(request, translation_source_id=translation_source_id)
 
 
+# wagtail-localize's snippet API (for its editor's snippet chooser) lists every row of any snippet
+# model to anyone in the admin, and its report lists every translation of every page. Here the API
+# answers administrators, and others only for translatable models they may view (the glossary); the
+# report is for administrators: an instructor learns nothing of another course's question bank or pages.
+
+
+def _snippets_api(request, app_label, model_name, pk=None):
+    model = get_snippet_model_from_url_params(app_label, model_name)
+    may_view = request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+    if not (request.user.is_superuser or (issubclass(model, TranslatableMixin) and may_view)):
+        raise PermissionDenied
+    actions = {"get": "list"} if pk is None else {"get": "retrieve"}
+    kwargs = {"app_label": app_label, "model_name": model_name, **({} if pk is None else {"pk": pk})}
+    return snippets_api.SnippetViewSet.as_view(actions)(request, **kwargs)
+
+
+def _translations_report(request, results_only=False):
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    return report.TranslationsReportView.as_view(results_only=results_only)(request)
+
+
 @hooks.register("register_admin_urls", order=-1)
 def _translation_urls_for_editors_only():
     return [
@@ -107,6 +129,19 @@ def _translation_urls_for_editors_only():
             "localize/update/<int:translation_source_id>/",
             _update_translations,
             name="courses_update_translations",
+        ),
+        path("localize/api/snippets/<slug:app_label>/<slug:model_name>/", _snippets_api, name="courses_snippets_api"),
+        path(
+            "localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            _snippets_api,
+            name="courses_snippets_api_detail",
+        ),
+        path("localize/reports/translations/", _translations_report, name="courses_translations_report"),
+        path(
+            "localize/reports/translations/results/",
+            _translations_report,
+            {"results_only": True},
+            name="courses_translations_report_results",
         ),
     ]
 

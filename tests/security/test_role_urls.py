@@ -80,6 +80,12 @@ ROUTES = {
     "/dashboard/modules/{other_module_id}/offline.pdf": (LOGIN, PREPARING, DENIED, DENIED, *[PREPARING] * 3),
     "/dashboard/courses/{other_course_id}/offline.pdf": (LOGIN, PREPARING, DENIED, DENIED, *[PREPARING] * 3),
     "/dashboard/modules/999999999/offline.pdf": (LOGIN, *["status 404"] * 6),
+    # wagtail-localize's snippet API and translations report: no course's bank or pages to whoever asks.
+    "/admin/localize/api/snippets/assessments/question/": (LOGIN, *[DENIED] * 5, OK),
+    "/admin/localize/api/snippets/assessments/question/{essay_question_id}/": (LOGIN, *[DENIED] * 5, OK),
+    "/admin/localize/api/snippets/courses/glossaryterm/": (LOGIN, DENIED, DENIED, OK, OK, OK, OK),
+    "/admin/localize/reports/translations/": (LOGIN, *[DENIED] * 5, OK),
+    "/admin/localize/reports/translations/results/": (LOGIN, *[DENIED] * 5, OK),
 }
 
 
