@@ -293,7 +293,7 @@ def certificate_render(*, certificate_id: int) -> bool:
     The work happens outside any transaction (seconds, not milliseconds); the
     result is kept only by a conditional update from ``pending``, so two workers
     rendering the same certificate (a redelivered task) issue it once, and the
-    loser's file is removed.
+    loser's file is removed, as is a file left by a render killed before it issued.
     """
     certificate = (
         Certificate.objects.select_related("template", "template_revision")
@@ -304,7 +304,8 @@ def certificate_render(*, certificate_id: int) -> bool:
         return False
     pdf, credential = certificate_files_make(certificate)
     now = timezone.now()
-    stored = certificate.pdf.storage.save(f"certificates/{certificate.code}.pdf", ContentFile(pdf))
+    storage, wanted_name = certificate.pdf.storage, f"certificates/{certificate.code}.pdf"
+    stored = storage.save(wanted_name, ContentFile(pdf))
     with transaction.atomic():
         won = Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.PENDING).update(
             status=CertificateStatus.ISSUED,
@@ -317,8 +318,12 @@ def certificate_render(*, certificate_id: int) -> bool:
             updated_at=now,
         )
         if not won:
-            transaction.on_commit(lambda: certificate.pdf.storage.delete(stored))
+            transaction.on_commit(lambda: storage.delete(stored))
             return False
+        if stored != wanted_name:
+            # The name was taken: by a render killed between storing and issuing (no row names that
+            # file), or by a render that is losing right now (it removes its own). Either way not kept.
+            transaction.on_commit(lambda: storage.delete(wanted_name))
         certificate.refresh_from_db()
         enrolment_certified_refresh(enrolment_ids=[certificate.enrolment_id])
         log(instance=certificate, action="certificates.issue", user=None)

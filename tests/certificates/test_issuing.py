@@ -4,6 +4,7 @@ import hashlib
 import threading
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
@@ -280,3 +281,18 @@ def test_a_course_prints_with_its_chosen_template_else_the_default(student, cour
 
     certificate.refresh_from_db()
     assert "Amina Diallo a suivi le cours" in pdf_text(certificate.pdf.read())
+
+
+def test_a_file_left_by_a_render_killed_before_issuing_is_removed_by_the_next_render(
+    student, completed, django_capture_on_commit_callbacks
+):
+    """A worker killed between storing the PDF and marking it issued leaves a file no row names."""
+    holder_name_confirm(user=student, name="Amina Diallo", name_latin="Amina Diallo")
+    certificate = Certificate.objects.get(enrolment=completed)
+    storage = certificate.pdf.storage
+    orphan = storage.save(f"certificates/{certificate.code}.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert certificate_render(certificate_id=certificate.pk)
+    certificate.refresh_from_db()
+    assert certificate.pdf.name != orphan and storage.exists(certificate.pdf.name)
+    assert not storage.exists(orphan), "the killed render's file is not kept beside the issued one"
