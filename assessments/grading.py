@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .models import QuestionType, ScoringRule
+from .translation import question_translation_usable
 
 MAX_TEXT = 20_000  # characters of an essay or short answer
 _SPACES = re.compile(r"\s+")
@@ -31,11 +32,13 @@ def question_snapshot(question, *, option_order=None, translation=None, source_l
     """Everything needed to show and grade the question later, whatever happens to it.
 
     ``translation``: the question's wording in the student's language (a
-    ``QuestionTranslation`` with its options), used when it covers every
-    option. The options keep the source's ids and correctness, matched by id;
-    their source text stays beside the translated one (``source_text``) for the
-    statistics. A short answer accepts the source's accepted answers and the
-    translation's. ``language`` says in which language the wording is.
+    ``QuestionTranslation`` with its options), used only when it is up to date
+    with the source and covers every option (``question_translation_usable``);
+    otherwise the snapshot is the source's, wording and key. The options keep
+    the source's ids and correctness, matched by id; their source text stays
+    beside the translated one (``source_text``) for the statistics. A short
+    answer accepts the source's accepted answers and the translation's.
+    ``language`` says in which language the wording is.
     """
     options = list(question.options.all())
     if option_order is not None:
@@ -58,19 +61,18 @@ def question_snapshot(question, *, option_order=None, translation=None, source_l
         "explanation": question.explanation,
         "language": source_language or settings.LANGUAGE_CODE,
     }
-    if translation is not None:
+    if question_translation_usable(question, translation):
         wording = {option.option_id: option for option in translation.options.all()}
-        if all(option.pk in wording for option in options):
-            snapshot["language"] = translation.language
-            snapshot["prompt"] = translation.prompt
-            snapshot["explanation"] = translation.explanation
-            snapshot["options"] = [
-                dict(o, text=wording[o["id"]].text, feedback=wording[o["id"]].feedback, source_text=o["text"])
-                for o in snapshot["options"]
-            ]
-            extra = [text for text in translation.accepted_answer_list if text not in snapshot["accepted_answers"]]
-            snapshot["accepted_answers_shown"] = translation.accepted_answer_list or snapshot["accepted_answers"]
-            snapshot["accepted_answers"] = snapshot["accepted_answers"] + extra
+        snapshot["language"] = translation.language
+        snapshot["prompt"] = translation.prompt
+        snapshot["explanation"] = translation.explanation
+        snapshot["options"] = [
+            dict(o, text=wording[o["id"]].text, feedback=wording[o["id"]].feedback, source_text=o["text"])
+            for o in snapshot["options"]
+        ]
+        extra = [text for text in translation.accepted_answer_list if text not in snapshot["accepted_answers"]]
+        snapshot["accepted_answers_shown"] = translation.accepted_answer_list or snapshot["accepted_answers"]
+        snapshot["accepted_answers"] = snapshot["accepted_answers"] + extra
     return snapshot
 
 

@@ -52,7 +52,8 @@ def _plan_build(assessment: Assessment, language: str) -> list[tuple]:
 
     Fixed questions and pools hold only the assessment's own course's questions,
     whatever the items say; a pool leaves out the fixed questions, and is in id order.
-    The wording is in ``language`` where a question has a translation in it.
+    The wording is in ``language`` where a question has an up-to-date translation
+    in it (``grading.question_snapshot``); otherwise in the source's words.
     """
     source_language = course_source_language(assessment.course_id)
     wanted = Prefetch(
@@ -494,8 +495,12 @@ def question_regrade(*, actor, question_id: int, now=None) -> int:
     """Apply a question's current key to every answer already given to it, with a record of each change.
 
     The attempts' snapshots take the new key (correct options, accepted
-    answers, number and tolerance); their wording stays as asked. Returns how
-    many grades changed; scores and pass/fail follow.
+    answers, number and tolerance); their wording stays as asked. An attempt
+    asked in a translation accepts that language's answers only while the
+    translation is up to date with the source: once the source's wording or
+    key changed, it is graded against the source's key alone (and its review
+    shows the source's accepted answers) until a translator saves the
+    translation again. Returns how many grades changed; scores and pass/fail follow.
     """
     now = now or timezone.now()
     from .selectors import user_teaches_course
@@ -505,7 +510,7 @@ def question_regrade(*, actor, question_id: int, now=None) -> int:
         raise AttemptRefused(_("There is no such question in your courses."), "not_found")
     fresh = question_snapshot(question)
     correct_now = {option["id"]: option["is_correct"] for option in fresh["options"]}
-    # A translated attempt keeps accepting its language's accepted answers too.
+    # A translated attempt keeps accepting its language's accepted answers too, while that translation is up to date.
     translations = {translation.language: translation for translation in question.translations.all()}
     fresh_in = {}
     changed = 0
@@ -528,6 +533,8 @@ def question_regrade(*, actor, question_id: int, now=None) -> int:
             snapshot[key] = key_now[key]
         if "accepted_answers_shown" in key_now:
             snapshot["accepted_answers_shown"] = key_now["accepted_answers_shown"]
+        else:  # graded by the source's key now: the review shows that key, not the translation's old answers
+            snapshot.pop("accepted_answers_shown", None)
         item.snapshot = snapshot
         new_points = grade(snapshot, item.answer)
         if new_points is not None and new_points != item.points_awarded:

@@ -5,9 +5,10 @@ row of wording beside its source (``models.translations``), never a question
 of its own, so every attempt, answer, grade and statistic keeps the source
 ids. Each translation keeps the digest of the source wording it was made from;
 when the source's wording changes, the translation is *out of date* until a
-translator saves it again. A question's translation is used for students only
-when it has wording for every one of the source's current options; otherwise
-they see the source wording, marked with its language.
+translator saves it again. A question's translation is used for students (its
+wording and its accepted answers) only when it is up to date and has wording
+for every one of the source's current options; otherwise they see the source
+wording, marked with its language, and are graded against the source's key.
 """
 
 import hashlib
@@ -108,8 +109,13 @@ def state_of(translation, digest: str) -> str:
 
 
 def question_translation_usable(question: Question, translation: QuestionTranslation | None) -> bool:
-    """A translation students may see: one with wording for every one of the source's current options."""
-    if translation is None:
+    """A translation students may see and be graded by: up to date, with wording for every current option.
+
+    An out-of-date translation may say something the source no longer says (an
+    option reworded under a new correct flag, an accepted answer the source
+    dropped), so it is never frozen into an attempt nor added to a key.
+    """
+    if translation is None or translation.source_digest != question_digest(question):
         return False
     translated = {option.option_id for option in translation.options.all()}
     return all(option.pk in translated for option in question.options.all())

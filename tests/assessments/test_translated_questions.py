@@ -325,14 +325,99 @@ def test_regrading_a_french_attempt_keeps_accepting_the_french_answers(student, 
     item.answer = {"text": "professionnel"}
     item.save(update_fields=["answer"])
     assert attempt_submit(user=student, attempt_id=attempt.pk).score == Decimal("0.00")
-    # The instructor widens the key in English and in French, then regrades: the French answer now counts.
+    # The instructor widens the key in English, a translator brings the French up to date, then a regrade:
+    # the French answer now counts.
     question.accepted_answers = "objective\nprofessional"
     question.save()
-    translation = QuestionTranslation.objects.get(question=question)
-    translation.accepted_answers = "objectif\nprofessionnel"
-    translation.save()
+    question_translation_save(
+        question=question,
+        language="fr",
+        prompt="<p>Le modèle de Huntington ?</p>",
+        accepted_answers="objectif\nprofessionnel",
+    )
     assert question_regrade(actor=instructor, question_id=question.pk) == 1
     attempt.refresh_from_db()
     item.refresh_from_db()
     assert attempt.score == Decimal("1.00") and item.snapshot["language"] == "fr"
     assert "Le modèle de Huntington" in item.snapshot["prompt"]  # the wording stays as the student read it
+
+
+def test_regrading_after_the_source_drops_an_answer_drops_it_from_out_of_date_translations(
+    student, other_student, instructor, course
+):
+    from assessments.services import question_regrade
+    from courses.factories import EnrolmentFactory
+
+    question = QuestionFactory(
+        course=course,
+        type="short_answer",
+        prompt="<p>Which body approves the defence budget?</p>",
+        accepted_answers="Parliament\nCongress",
+    )
+    question_translation_save(
+        question=question,
+        language="fr",
+        prompt="<p>Quel organe approuve le budget de la défense ?</p>",
+        accepted_answers="Parlement\nCongrès",
+    )
+    quiz = AssessmentFactory(course=course, questions=[question], attempts_allowed=None)
+    attempts = {}
+    for user, language, text in ((student, "fr", "Congrès"), (other_student, "en", "Congress")):
+        EnrolmentFactory(user=user, course=course)
+        attempt = attempt_start(user=user, assessment=quiz, language=language)
+        item = attempt.questions.get()
+        item.answer = {"text": text}
+        item.save(update_fields=["answer"])
+        assert attempt_submit(user=user, attempt_id=attempt.pk).score == Decimal("1.00")
+        attempts[language] = attempt
+    # "Congress" was a wrong answer: the instructor removes it from the source (the French one is now out of date).
+    question.accepted_answers = "Parliament"
+    question.save()
+    assert question_regrade(actor=instructor, question_id=question.pk) == 2
+    for attempt in attempts.values():
+        attempt.refresh_from_db()
+        assert attempt.score == Decimal("0.00")
+    french = attempts["fr"].questions.get()
+    assert "Quel organe approuve" in french.snapshot["prompt"]  # the frozen wording stays as the student read it
+    review = student.attempts.get().questions.get().snapshot
+    assert "Congrès" not in review["accepted_answers"] and "Congrès" not in review.get("accepted_answers_shown", [])
+    # A new French attempt is asked in the source's words, and "Congrès" no longer counts.
+    attempt = attempt_start(user=student, assessment=quiz, language="fr")
+    item = attempt.questions.get()
+    assert item.snapshot["language"] == "en" and "Which body approves" in item.snapshot["prompt"]
+    item.answer = {"text": "Congrès"}
+    item.save(update_fields=["answer"])
+    assert attempt_submit(user=student, attempt_id=attempt.pk).score == Decimal("0.00")
+
+
+def test_reworded_options_are_not_shown_in_an_out_of_date_translation(
+    student, french_client, instructor, enrolment, course, budget
+):
+    from assessments.services import question_regrade
+
+    quiz = AssessmentFactory(course=course, questions=[budget], attempts_allowed=None)
+    ids = _option_ids(budget)
+    before = attempt_start(user=student, assessment=quiz, language="fr")
+    before_item = before.questions.get()
+    before_item.answer = {"option": ids["Parliament"]}
+    before_item.save(update_fields=["answer"])
+    attempt_submit(user=student, attempt_id=before.pk)
+    # The instructor rewords the options so that the first one ("Le parlement" in French) is now wrong.
+    first, second = budget.options.order_by("sort_order")[:2]
+    first.text, first.is_correct = "The general staff alone", False
+    second.text, second.is_correct = "Parliament", True
+    first.save()
+    second.save()
+    question_regrade(actor=instructor, question_id=budget.pk)
+    # A new French attempt shows the source's options, marked as English, not the old French ones.
+    page = french_client.post(f"/assessments/{quiz.pk}/start/", follow=True).text
+    assert "Le parlement" not in page
+    assert re.search(r'<div class="prose question__prompt" id="question-1-prompt" lang="en" dir="ltr">', page)
+    attempt = student.attempts.get(status="in_progress")
+    item = attempt.questions.get()
+    assert item.snapshot["language"] == "en"
+    texts = {option["text"]: option["is_correct"] for option in item.snapshot["options"]}
+    assert texts == {"The general staff alone": False, "Parliament": True, "The president alone": False}
+    # The attempt frozen earlier keeps its French wording.
+    before_item.refresh_from_db()
+    assert "Le parlement" in {option["text"] for option in before_item.snapshot["options"]}
