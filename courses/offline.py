@@ -4,7 +4,8 @@ A reader asks for the PDF of what they may read online; it is made once by a Cel
 task (``offline_pdf_generate``) and kept in private storage until the content changes.
 What "the content" is, is the document's key (``OfflineDocument.key``): the interface
 language, the latest published revision of the course and of every live module in the
-document, those of their live translations in that language, and ``TEMPLATE_VERSION``.
+document, those of their lendable translations in that language (live, not aliases, public:
+``translations_lendable``), and ``TEMPLATE_VERSION``.
 Publishing a new revision of any of them gives a new key, so a new file; the next file
 made for that page and language removes the older ones.
 
@@ -29,7 +30,7 @@ from django.utils import timezone, translation
 from wagtail.models import Page
 
 from .models import CoursePage, ModulePage
-from .selectors.translation import content_language, default_language, language_direction
+from .selectors.translation import content_language, default_language, language_direction, translations_lendable
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ RENDITION = "max-1600x1600"
 # A request that queued a PDF holds this lock so a second request queues nothing; it is
 # released when the task ends and runs out after the task's hard time limit anyway.
 LOCK_SECONDS = getattr(settings, "CELERY_TASK_TIME_LIMIT", 360) + 60
+# A document that could not be made is not tried again for this long: readers get a "could not
+# be prepared" page instead of queueing the same failing task every few seconds.
+FAILURE_SECONDS = 10 * 60
 # Unfinished files (a worker killed mid-write) older than this are removed by the next generation.
 PARTIAL_MAX_AGE = datetime.timedelta(hours=1)
 _IMAGE_SCHEME = "lms-offline-image:"
@@ -133,12 +137,17 @@ class OfflineDocument:
     def lock_key(self) -> str:
         return f"offline:lock:{self.name}"
 
+    @property
+    def failure_key(self) -> str:
+        return f"offline:failed:{self.name}"
+
 
 def offline_document_for(*, course, module=None, language: str) -> OfflineDocument:
     """The document of ``module`` (or of the whole ``course`` when None) for readers of ``language``.
 
-    ``course`` and ``module`` are source pages, live and public. Two queries for a
-    module, three for a course, whatever its number of modules.
+    ``course`` and ``module`` are source pages, live and public. At most two queries for
+    a module, four for a course (each ``.public()`` reads the view restrictions), whatever
+    its number of modules.
     """
     kind = "module" if module is not None else "course"
     wanted = content_language(language)
@@ -157,7 +166,7 @@ def offline_document_for(*, course, module=None, language: str) -> OfflineDocume
         keys = {course.translation_key, *(key for _pk, key, _revision in modules)}
         translations = {
             key: (pk, revision)
-            for key, pk, revision in Page.objects.live()
+            for key, pk, revision in translations_lendable(Page.objects.all())
             .filter(translation_key__in=keys, locale__language_code=wanted)
             .values_list("translation_key", "pk", "live_revision_id")
         }
@@ -203,9 +212,13 @@ def offline_pdf_request(*, document: OfflineDocument) -> str:
 
     Only the request that takes the lock (a cache ``add``, atomic in Redis) queues the
     task, so readers refreshing the "being prepared" page never queue a second job.
+    ``failed`` (nothing queued) while the last attempt's failure is remembered
+    (``FAILURE_SECONDS``; a new revision is a new document, tried at once).
     """
     if offline_pdf_size(document.name) is not None:
         return "ready"
+    if cache.get(document.failure_key) is not None:
+        return "failed"
     if not cache.add(document.lock_key, timezone.now().isoformat(), timeout=LOCK_SECONDS):
         return "preparing"
     from django.db import transaction
@@ -236,7 +249,9 @@ def offline_pdf_generate(*, kind: str, page_id: int, language: str) -> str | Non
     The page is read as it is published when the task runs (a revision published since
     the request gives the newer document). Running twice stores one file. Older files of
     the same page and language are removed, and the request's lock released. None when
-    the page is no longer live and public.
+    the page is no longer live and public, or when the document could not be rendered:
+    that is logged and remembered for ``FAILURE_SECONDS`` (another try would fail the
+    same way). Storage errors (``OSError``) are raised, for the task to try again.
     """
     if kind not in KINDS:
         raise ValueError(f"Unknown kind of offline document: {kind!r}")
@@ -247,12 +262,30 @@ def offline_pdf_generate(*, kind: str, page_id: int, language: str) -> str | Non
         try:
             storage = private_storage()
             if not storage.exists(document.name):
-                pdf = offline_pdf_render(document)
+                try:
+                    pdf = offline_pdf_render(document)
+                except Exception:
+                    logger.exception("Offline PDF of %s %s (%s) could not be rendered", kind, page_id, language)
+                    offline_pdf_failure_remember(document)
+                    return None
                 _store(storage, document, pdf)
             _stale_remove(storage, document)
             return document.name
         finally:
             cache.delete(document.lock_key)
+
+
+def offline_pdf_failure_remember(document: OfflineDocument) -> None:
+    """Readers of this document get "could not be prepared" for a while, and nothing is queued meanwhile."""
+    cache.set(document.failure_key, timezone.now().isoformat(), timeout=FAILURE_SECONDS)
+
+
+def offline_pdf_give_up(*, kind: str, page_id: int, language: str) -> None:
+    """The task's last try failed too (storage unreachable): remember the failure as a render's is."""
+    with translation.override(language):
+        document = offline_document_get(kind=kind, page_id=page_id, language=language)
+    if document is not None:
+        offline_pdf_failure_remember(document)
 
 
 def _store(storage, document: OfflineDocument, pdf: bytes) -> None:
@@ -359,6 +392,8 @@ def _module_context(module, shown, *, number: int, total: int, original: str, im
         if block.block_type == "heading" and block.value["level"] == "h3":
             item["level"] = 3 + shift
         elif block.block_type == "image":
+            if block.value["image"] is None:
+                continue  # the image was deleted from the library: left out, as on the site
             item["src"] = images.add(block.value["image"])
             item["alt"] = block.value["alt_text"] or block.value["image"].default_alt_text
         blocks.append(item)

@@ -19,7 +19,14 @@ from django.views.decorators.http import require_GET
 from lms.core import pagecache
 
 from .models import CoursePage, ModulePage
-from .offline import OfflineDocument, offline_document_for, offline_pdf_request, offline_pdf_size, private_storage
+from .offline import (
+    FAILURE_SECONDS,
+    OfflineDocument,
+    offline_document_for,
+    offline_pdf_request,
+    offline_pdf_size,
+    private_storage,
+)
 from .selectors import module_reader_enrolment
 from .selectors.translation import page_source
 
@@ -61,6 +68,13 @@ def _answer(request, document: OfflineDocument, back_url: str):
             content_type="application/pdf",
         )
         response["Cache-Control"] = "private, no-store"
+        return response
+    if state == "failed":
+        # Made and failed a moment ago: say so and queue nothing until the failure is forgotten.
+        response = render(
+            request, "courses/offline/failed.html", {"kind": document.kind, "back_url": back_url}, status=503
+        )
+        response["Retry-After"] = str(FAILURE_SECONDS)
         return response
     response = render(
         request,

@@ -36,9 +36,13 @@ def enrolment_decisions_unsent_notify_task(self) -> int:
 @shared_task(bind=True, max_retries=3, default_retry_delay=30, acks_late=True)
 def offline_pdf_generate_task(self, kind: str, page_id: int, language: str) -> str | None:
     """A module's or course's offline PDF for readers of ``language`` (courses.offline)."""
-    from .offline import offline_pdf_generate
+    from .offline import offline_pdf_generate, offline_pdf_give_up
 
     try:
+        # A document that cannot be rendered is logged and remembered there, not retried.
         return offline_pdf_generate(kind=kind, page_id=page_id, language=language)
     except OSError as exc:  # storage full or unreachable: try again later.
+        if self.request.retries >= self.max_retries:
+            offline_pdf_give_up(kind=kind, page_id=page_id, language=language)
+            raise
         raise self.retry(exc=exc) from exc

@@ -5,6 +5,13 @@ source, and every address, enrolment, progress row, attempt and certificate
 points at a source page. Translations (made with wagtail-localize) live in a
 tree per locale, linked to their source by ``translation_key``; they only ever
 lend their words (title, summary, body…) to the source page at its address.
+
+Only a *lendable* translation lends them (``translations_lendable``): live, a
+real translation (not one of the aliases ``copy_for_translation(copy_parents=True)``
+makes of untranslated parents, which repeat the source's words), and public.
+The source's address only checks the source's view restrictions, so a
+translation with a restriction of its own (or under a restricted page of its
+locale's tree) is treated as not available: readers get the original.
 """
 
 import copy
@@ -63,13 +70,20 @@ def page_source(page):
     return source_only(model.objects.filter(translation_key=page.translation_key)).first()
 
 
+def translations_lendable(queryset):
+    """The pages of ``queryset`` that may lend their words to their source (see the module's docstring).
+
+    Drafts, aliases (which repeat the source's words) and restricted pages never do.
+    """
+    return queryset.live().filter(alias_of__isnull=True).public()
+
+
 def page_translation_live(page, language: str | None):
-    """The live translation of ``page`` in ``language``, or None (drafts are never shown to readers)."""
+    """The lendable translation of ``page`` in ``language``, or None (drafts, aliases, restricted ones: never shown)."""
     if not language or language == page.locale.language_code:
         return None
     return (
-        type(page)
-        .objects.live()
+        translations_lendable(type(page).objects.all())
         .filter(translation_key=page.translation_key, locale__language_code=language)
         .exclude(pk=page.pk)
         .first()
@@ -110,13 +124,13 @@ def page_for_reader(page, *, original_language: str, language: str | None = None
 
 
 def titles_in_language(pages, language: str | None = None) -> None:
-    """Give source pages the titles of their live translations in ``language``: one query for all of them."""
+    """Give source pages the titles of their lendable translations in ``language``: one query for all of them."""
     pages = [page for page in pages if page is not None]
     language = content_language(language)
     if not pages or not language or language == default_language():
         return
     titles = dict(
-        Page.objects.live()
+        translations_lendable(Page.objects.all())
         .filter(translation_key__in={page.translation_key for page in pages}, locale__language_code=language)
         .values_list("translation_key", "title")
     )
@@ -139,7 +153,7 @@ def courses_in_language(courses, language: str | None = None) -> None:
 
     language = content_language(language)
     rows = (
-        CoursePage.objects.live()
+        translations_lendable(CoursePage.objects.all())
         .filter(translation_key__in={course.translation_key for course in courses})
         .exclude(locale__language_code=default_language())
         .values_list("translation_key", "locale__language_code", "title", "summary")
@@ -160,8 +174,8 @@ def courses_in_language(courses, language: str | None = None) -> None:
 
 
 def translation_keys_in_language(model, language: str):
-    """A subquery of the translation keys that have a live page of ``model`` in ``language``."""
-    return model.objects.live().filter(locale__language_code=language).values("translation_key")
+    """A subquery of the translation keys that have a lendable page of ``model`` in ``language``."""
+    return translations_lendable(model.objects.all()).filter(locale__language_code=language).values("translation_key")
 
 
 def translations_out_of_date(page) -> list:
@@ -176,6 +190,7 @@ def translations_out_of_date(page) -> list:
     return list(
         type(page)
         .objects.filter(translation_key=page.translation_key, live=True, last_published_at__lt=page.last_published_at)
+        .filter(alias_of__isnull=True)  # an alias follows its source: it is never out of date
         .exclude(pk=page.pk)
         .select_related("locale")
         .order_by("locale__language_code")

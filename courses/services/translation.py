@@ -27,7 +27,8 @@ def page_translation_save(*, source, language: str, fields: dict, publish: bool 
     """Give a source page a translation in ``language`` holding these words, and publish it.
 
     The translation is created (its parents too, as aliases of the source's,
-    as Wagtail does) when there is none, otherwise updated. Only the fields
+    as Wagtail does) when there is none, otherwise updated; an alias is
+    turned into a translation (aliases are never shown to readers). Only the fields
     the page type translates may be given; settings (slug, order, required,
     minutes…) stay the source's. Returns the translated page.
     """
@@ -51,6 +52,11 @@ def page_translation_save(*, source, language: str, fields: dict, publish: bool 
     if translation is None:
         translation = source.copy_for_translation(locale, copy_parents=True)
     translation = translation.specific
+    if translation.alias_of_id:
+        # An alias made for an untranslated parent becomes a translation of its own (as
+        # wagtail-localize does): it stops following the source and is shown to readers.
+        translation.alias_of_id = None
+        translation.save(update_fields=["alias_of_id"], clean=False)
     for name, value in fields.items():
         setattr(translation, name, value)
     translation.full_clean()

@@ -83,7 +83,7 @@ def translations_load(directory: Path = curriculum.CURRICULUM_DIR) -> int:
         if course is None:
             continue  # the source course is not loaded here
         if not CoursePage.objects.filter(
-            translation_key=course.translation_key, locale__language_code=item.language
+            translation_key=course.translation_key, locale__language_code=item.language, alias_of__isnull=True
         ).exists():
             page_translation_save(
                 source=course,
@@ -102,7 +102,7 @@ def translations_load(directory: Path = curriculum.CURRICULUM_DIR) -> int:
             if (
                 module is None
                 or ModulePage.objects.filter(
-                    translation_key=module.translation_key, locale__language_code=item.language
+                    translation_key=module.translation_key, locale__language_code=item.language, alias_of__isnull=True
                 ).exists()
             ):
                 continue

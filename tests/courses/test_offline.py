@@ -433,3 +433,86 @@ def _connections_forget(app) -> None:
     """Forget the app's broker connections (kombu keeps them by URL), so the next task goes to the broker now set."""
     app._pool = None
     app.amqp._producer_pool = None
+
+
+def test_translations_not_lent_online_are_not_printed_either(
+    client, student, course, module, django_capture_on_commit_callbacks
+):
+    # Only the module translated: the French course is an alias, which is no translation.
+    page_translation_save(source=module, language="fr", fields={"title": "Première partie", "body": FRENCH_BODY})
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(student)
+    _reader(client, "fr", student)
+    course_url = reverse("course_pdf", args=[course.pk])
+    reader = _pdf(_download(client, course_url, capture=django_capture_on_commit_callbacks))
+    _assert_tagged(reader, "en", "Civilian Control")
+    assert "Première partie" in _text(reader)
+
+    # A French module for some groups only is not printed: the original is, under another key.
+    name = offline_document_get(kind="module", page_id=module.pk, language="fr").name
+    french_module = ModulePage.objects.get(translation_key=module.translation_key, locale__language_code="fr")
+    PageViewRestriction.objects.create(page=french_module, restriction_type=PageViewRestriction.GROUPS).groups.set(
+        [Group.objects.get(name="Instructors")]
+    )
+    assert offline_document_get(kind="module", page_id=module.pk, language="fr").name != name
+    url = reverse("module_pdf", args=[module.pk])
+    reader = _pdf(_download(client, url, capture=django_capture_on_commit_callbacks))
+    text = _text(reader)
+    assert "Why it matters" in text and "Pourquoi" not in text and "Première partie" not in text
+    _assert_tagged(reader, "en", "Part 1")
+
+
+def test_a_module_whose_image_was_deleted_still_prints(client, student, course, django_capture_on_commit_callbacks):
+    from django.core.files.images import ImageFile
+
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.create(title="Map", file=ImageFile(io.BytesIO(_png()), name="map.png"))
+    module = ModulePageFactory(
+        parent=course,
+        title="Part 1",
+        slug="part-1",
+        body=[{"type": "image", "value": {"image": image.pk, "alt_text": "A map", "caption": ""}}, *RICH_BODY],
+    )
+    image.delete()
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(student)
+    reader = _pdf(
+        _download(client, reverse("module_pdf", args=[module.pk]), capture=django_capture_on_commit_callbacks)
+    )
+    assert "Why it matters" in _text(reader) and _figure_alts(reader) == []
+
+
+def test_a_pdf_that_cannot_be_made_says_so_and_is_not_queued_again_for_a_while(
+    client, student, course, module, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from courses import offline
+
+    def broken(document):
+        raise ValueError("a layout WeasyPrint cannot set")
+
+    monkeypatch.setattr(offline, "offline_pdf_render", broken)
+    EnrolmentFactory(user=student, course=course)
+    client.force_login(student)
+    url = reverse("module_pdf", args=[module.pk])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = client.get(url)  # queued, and (eager) failed
+    assert first.status_code == 202 and len(callbacks) == 1
+    assert "could not be rendered" in caplog.text and "a layout WeasyPrint cannot set" in caplog.text
+
+    for _look in range(2):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = client.get(url)
+        assert response.status_code == 503
+        assert response["Retry-After"] == str(offline.FAILURE_SECONDS)
+        assert "Your PDF could not be prepared" in response.text
+        assert '<meta http-equiv="refresh"' not in response.text
+        assert callbacks == []  # nothing queued again
+    assert not private_storage().exists(offline_document_get(kind="module", page_id=module.pk, language="en").name)
+
+    # Once the failure is forgotten (or the page is published anew: a new document), it is tried again.
+    from django.core.cache import cache
+
+    cache.delete(offline_document_get(kind="module", page_id=module.pk, language="en").failure_key)
+    monkeypatch.undo()
+    assert _download(client, url, capture=django_capture_on_commit_callbacks).status_code == 200

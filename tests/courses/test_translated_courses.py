@@ -414,3 +414,49 @@ def test_editors_are_told_which_translations_are_older_than_the_original(client,
     page_translation_save(source=course, language="fr", fields={"summary": "Résumé réécrit."})
     assert "published before the last change" not in client.get(edit).content.decode()
     assert "after this translation was last published" not in client.get(translation_edit).content.decode()
+
+
+# What a translation may lend -------------------------------------------------------------------
+
+
+def test_a_translation_behind_a_view_restriction_is_not_lent(client, student, course, modules, french):
+    fr_course, _fr_module = french
+    # On the French course: its French module, below it in the French tree, is restricted too.
+    restriction = PageViewRestriction.objects.create(page=fr_course, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.create(name="French partners only")])
+
+    page = _reader(client, "fr").get(course.url)
+    assert "<h1>Civilian Control</h1>" in page.text and "Contrôle civil" not in page.text
+    assert "translation-notice" in page.text
+    catalogue = _reader(client, "fr").get("/catalogue/")
+    assert "Contrôle civil" not in catalogue.text and "démocraties" not in catalogue.text
+    assert "Civilian Control" in catalogue.text
+    assert 'class="card"' not in client.get("/catalogue/?language=fr").text
+
+    EnrolmentFactory(user=student, course=course)
+    user_profile_update(user=student, preferred_language="fr")
+    client.force_login(student)
+    module_page = client.get(modules[0].url)
+    assert "Le contrôle civil des forces armées." not in module_page.text
+    assert "Première partie" not in module_page.text and "<h1>Part 1</h1>" in module_page.text
+
+
+def test_a_parent_alias_is_not_a_translation(client, course, modules, other_course):
+    # Translating a module alone makes live aliases of its course, catalogue and home in French.
+    page_translation_save(source=modules[0], language="fr", fields={"title": "Première partie", "body": FRENCH_BODY})
+    alias = CoursePage.objects.get(translation_key=course.translation_key, locale__language_code="fr")
+    assert alias.alias_of_id == course.pk and alias.live
+
+    page = _reader(client, "fr").get(course.url)
+    assert "<h1>Civilian Control</h1>" in page.text and "translation-notice" in page.text
+    assert '<div class="content-language" lang="en" dir="ltr">' in page.text
+    assert "Première partie" in page.text  # the module's own translation still names it in the outline
+    assert '<span lang="fr">français</span>' not in _reader(client, "fr").get("/catalogue/").text
+    assert 'class="card"' not in client.get("/catalogue/?language=fr").text
+
+    # Translating the course later turns its alias into a translation, shown from then on.
+    translated = page_translation_save(source=course, language="fr", fields={"title": "Contrôle civil"})
+    assert translated.pk == alias.pk and translated.alias_of_id is None
+    page = _reader(client, "fr").get(course.url)
+    assert "<h1>Contrôle civil</h1>" in page.text and "translation-notice" not in page.text
+    assert "Contrôle civil" in client.get("/catalogue/?language=fr").text
