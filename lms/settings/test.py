@@ -30,6 +30,10 @@ PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="") or tempfile.mkdtemp(p
 CERTIFICATE_SIGNING_KEY_FILE = env("CERTIFICATE_SIGNING_KEY_FILE", default="") or os.path.join(
     tempfile.mkdtemp(prefix="lms-test-key-"), "certificate-key.pem"
 )
+# Connections are not kept between requests: the threads that read the reports side by side
+# (lms/reports/selectors.py) close theirs after each read, so none is open when the test database
+# is dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Each test sees a fresh cache; the Celery worker tests set their own broker.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"},
