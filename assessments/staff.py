@@ -33,6 +33,7 @@ from django.db.models.functions import Cast, NullIf
 
 from courses.api import CoursePage, EnrolmentStatus, ModulePage, source_only
 from lms.accounts.api import Role, User, user_has_role
+from lms.core.db import reads_at_once
 
 from .models import (
     Assessment,
@@ -401,13 +402,16 @@ def question_statistics(*, assessment_id: int, attempts: Q | None = None) -> lis
         ),
     ).values("id", "qid", "answered", "earned", "rest")
     names = ("qid", "presented", "responses", "graded", "sum_earned", "n", "sx", "sy", "sxy", "sxx", "syy", "last")
-    by_question = {row[0]: dict(zip(names, row, strict=True)) for row in _fetch(_SUMS, measured)}
-    chosen = Counter()
     answers = items.filter(
         answer__isnull=False,
         snapshot__type__in=(QuestionType.SINGLE, QuestionType.TRUE_FALSE, QuestionType.MULTIPLE),
     ).values("qid", "answer", kind=KT("snapshot__type"))
-    for qid, option, count in _fetch(_CHOSEN[connection.vendor], answers):
+    choices_statement = _CHOSEN[connection.vendor]
+    # Two passes over the answers, side by side on PostgreSQL.
+    sums, choices = reads_at_once(lambda: _fetch(_SUMS, measured), lambda: _fetch(choices_statement, answers))
+    by_question = {row[0]: dict(zip(names, row, strict=True)) for row in sums}
+    chosen = Counter()
+    for qid, option, count in choices:
         chosen[(qid, str(option))] += count
     # The wording and options as most recently asked stand for the question.
     representatives = {

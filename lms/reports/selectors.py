@@ -17,9 +17,8 @@ are kept there by assessments and certificates (``assessments/facts.py``,
 
 import dataclasses
 import datetime
-from concurrent.futures import ThreadPoolExecutor
 
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
+from django.db import connections
 from django.db.models import (
     Aggregate,
     Avg,
@@ -37,7 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Round, TruncDay, TruncMonth, TruncWeek
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -54,6 +53,7 @@ from courses.api import (
     source_only,
 )
 from lms.accounts.api import Role, manager_scope_filter, user_has_role
+from lms.core.db import reads_at_once
 
 from .filters import NO_PROGRAM, NOT_GIVEN, ReportFilters
 
@@ -484,43 +484,11 @@ def certificates_in_period(*, user, filters: ReportFilters) -> tuple[int, int]:
     return counts["issued"], counts["revoked"]
 
 
-# Threads kept for the life of the process, each with its connection kept as any request's is
-# (CONN_MAX_AGE): opening five connections per dashboard would cost what running side by side saves.
-_READERS = ThreadPoolExecutor(max_workers=5, thread_name_prefix="report-read")
-
-
-def _at_once(*reads):
-    """Run independent reads each on a connection of its own, at the same time, and return their results.
-
-    PostgreSQL answers each query on one process (a few with its parallel workers); the
-    dashboard's five reads of a long period take about as long together as the slowest alone
-    when they run side by side. Inside a transaction (the tests wrap each in one) other
-    connections would not see its rows, and SQLite gains nothing: there they run one after
-    another. The threads take the request's language and time zone, and drop a connection that
-    is broken or too old before they use it, as a request does.
-    """
-    connection = connections[DEFAULT_DB_ALIAS]
-    if len(reads) < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
-        return [read() for read in reads]
-    language, zone = translation.get_language(), timezone.get_current_timezone()
-
-    def run(read):
-        close_old_connections()
-        translation.activate(language)
-        timezone.activate(zone)
-        try:
-            return read()
-        finally:
-            close_old_connections()  # as a request ends: closed unless connections are kept (CONN_MAX_AGE)
-
-    return list(_READERS.map(run, reads))
-
-
 def dashboard(*, user, filters: ReportFilters) -> Dashboard:
     """Every figure of the dashboard: six queries on PostgreSQL (seven elsewhere) whatever the size of the data,
-    run side by side (``_at_once``)."""
+    run side by side (``lms.core.db.reads_at_once``)."""
     granularity = granularity_for(filters)
-    by_bucket, completed, (issued, revoked), median, assessments = _at_once(
+    by_bucket, completed, (issued, revoked), median, assessments = reads_at_once(
         lambda: _enrolled_by_bucket(user=user, filters=filters, granularity=granularity),
         lambda: _completed_by_bucket(user=user, filters=filters, granularity=granularity),
         lambda: certificates_in_period(user=user, filters=filters),

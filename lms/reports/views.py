@@ -7,7 +7,8 @@ refused filter shows its message and an empty report, never a wider one.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -24,6 +25,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from django_countries import countries as all_countries
 
 from lms.accounts.api import manager_scope_describe
+from lms.core.db import reads_at_once
 
 from . import exports, selectors
 from .filters import ReportFilterForm
@@ -203,7 +205,7 @@ class ReportView(_OneReportMixin, TemplateView):
         table = self.table()
         page, rows = None, []
         if table is not None:
-            page = Paginator(table.source, PAGE_SIZE).get_page(self.request.GET.get("p"))
+            page = _page(table.source, self.request.GET.get("p"))
             for item in page.object_list:
                 link = None
                 if table.link is not None:
@@ -230,6 +232,24 @@ class ReportView(_OneReportMixin, TemplateView):
             schedule_url=reverse(f"{NAMESPACE}:schedule", args=[self.report.key]) + "?" + query.urlencode(),
             **kwargs,
         )
+
+
+def _page(source, number) -> Page:
+    """The page of rows asked for. For a query, its rows and the count of them all (a second pass
+    over the same rows) are read side by side, then put together as Paginator would have."""
+    paginator = Paginator(source, PAGE_SIZE)
+    if not isinstance(source, QuerySet):
+        return paginator.get_page(number)
+    try:
+        wanted = max(int(number), 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    start = (wanted - 1) * PAGE_SIZE
+    count, rows = reads_at_once(source.count, lambda: list(source[start : start + PAGE_SIZE]))
+    paginator.count = count  # read already: Paginator would count again
+    if rows or wanted == 1:
+        return Page(rows, wanted, paginator)
+    return paginator.get_page(number)  # past the last page: the last page, as Paginator gives
 
 
 class ReportExportView(_OneReportMixin, View):
