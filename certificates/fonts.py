@@ -26,33 +26,7 @@ import io
 import unicodedata
 from pathlib import Path
 
-# Families in the order Pango should try them; each covers the scripts in its comment.
-FAMILIES_SERIF = (
-    "Noto Serif",  # Latin (Vietnamese included), Cyrillic, Greek
-    "Noto Naskh Arabic",  # Arabic, Persian, Urdu
-    "Noto Serif Hebrew",
-    "Noto Serif Thai",
-    "Noto Serif Devanagari",
-)
-# The CJK family per language; the first is the default for Han text of unknown language.
-FAMILIES_CJK = {
-    "zh": "Noto Serif CJK SC",
-    "ja": "Noto Serif CJK JP",
-    "ko": "Noto Serif CJK KR",
-    "zh-hant": "Noto Serif CJK TC",
-}
-# Last resorts for symbols and anything the families above lack.
-FAMILIES_FALLBACK = (
-    "Noto Sans",
-    "Noto Sans Arabic",
-    "Noto Sans Hebrew",
-    "Noto Sans Thai",
-    "Noto Sans Devanagari",
-    "Noto Sans Symbols",
-    "Noto Sans Symbols2",
-    "Noto Sans Math",
-    "DejaVu Sans",
-)
+from lms.core.fonts import FAMILIES_CJK, FAMILIES_FALLBACK, FAMILIES_SERIF
 
 
 def _quoted(families) -> str:

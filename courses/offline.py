@@ -29,6 +29,8 @@ from django.utils import timezone, translation
 
 from wagtail.models import Page
 
+from lms.core.fonts import FAMILIES_CJK, FAMILIES_FALLBACK, FAMILIES_SERIF
+
 from .models import CoursePage, ModulePage
 from .selectors.translation import content_language, default_language, language_direction, translations_lendable
 
@@ -51,21 +53,8 @@ FAILURE_SECONDS = 10 * 60
 PARTIAL_MAX_AGE = datetime.timedelta(hours=1)
 _IMAGE_SCHEME = "lms-offline-image:"
 
-# The Noto families the set-up installs for certificates (certificates/fonts.py, which
-# courses may not import: it sits below certificates). Arabic gets Noto Naskh Arabic first.
-_FONT_FAMILIES = (
-    "Noto Serif",
-    "Noto Naskh Arabic",
-    "Noto Serif Hebrew",
-    "Noto Serif Thai",
-    "Noto Serif Devanagari",
-    "Noto Serif CJK SC",
-    "Noto Sans",
-    "Noto Sans Arabic",
-    "Noto Sans Symbols",
-    "Noto Sans Symbols2",
-    "DejaVu Sans",
-)
+# The platform's PDF families (lms.core.fonts), Han text in the default CJK family.
+_FONT_FAMILIES = (*FAMILIES_SERIF, FAMILIES_CJK["zh"], *FAMILIES_FALLBACK)
 
 
 def _quoted(families) -> str:
