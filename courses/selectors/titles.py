@@ -1,0 +1,33 @@
+"""The title a person knows a course (or module) by in their language, for words that leave the site (emails).
+
+A page read on the site gets its translation's words from ``page_for_reader``,
+which follows the active language. An email is written in its recipient's
+language, named explicitly, whatever language is active where it is sent (a
+worker, a manager's request in another language): this names the page in that
+language by the same rule, that of a lendable translation (live, not an
+alias, public), and by the source's own title otherwise.
+"""
+
+from wagtail.models import Page
+
+from .translation import content_language, default_language, translations_lendable
+
+
+def page_title_in_language(page, language: str | None) -> str:
+    """The title of a source ``page`` in ``language``: its lendable translation's, else its own.
+
+    An empty, unknown or unsupported ``language`` gives the page's own title
+    (never the active language's: the caller names the reader). One query,
+    none in the source's language.
+    """
+    language = content_language(language) if language else None
+    if language is None or language == default_language():
+        return page.title
+    title = (
+        translations_lendable(Page.objects.all())
+        .filter(translation_key=page.translation_key, locale__language_code=language)
+        .exclude(pk=page.pk)
+        .values_list("title", flat=True)
+        .first()
+    )
+    return title or page.title
