@@ -9,19 +9,36 @@ is what the student sent, already checked by ``answer_clean``:
 - numeric: ``{"number": "12.5"}`` (a decimal as a string)
 
 ``grade`` returns the points earned, or None for an essay (graded by hand).
+
+A short answer is right when it is one of the accepted answers once both are
+put in the same form (lms.core.text.answer_normalise): Unicode compatibility
+forms (NFKC), typographic apostrophes, quotes and dashes, runs of spaces and
+punctuation around the answer set aside; in Arabic the harakat, the tatweel,
+the alef's hamza, alef maqsura and yeh, taa marbuta and heh, and Arabic-Indic
+digits; in Russian the dots of yo. Latin accents never count (élite = elite): students on
+a foreign keyboard often cannot type them, and on this platform no answer turns
+on an accent. Case counts only when the question says "case matters". An answer
+(or an accepted answer) of nothing but spaces and punctuation matches nothing.
+
+The comparison is made at grading time from the accepted answers the attempt
+froze; nothing normalised is stored, so a change to these rules reaches old
+attempts only when a question is regraded (``question_regrade``), which
+records every grade it changes. These rules accept every answer the earlier
+ones did (bar an answer of nothing but punctuation), so such a regrade can only
+give points, never take them away.
 """
 
-import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from lms.core.text import answer_normalise
+
 from .models import QuestionType, ScoringRule
 from .translation import question_translation_usable
 
 MAX_TEXT = 20_000  # characters of an essay or short answer
-_SPACES = re.compile(r"\s+")
 
 
 class AnswerInvalid(ValueError):
@@ -125,9 +142,12 @@ def _integer(value) -> int | None:
     return None
 
 
-def _normalise(text: str, case_sensitive: bool) -> str:
-    text = _SPACES.sub(" ", text.strip())
-    return text if case_sensitive else text.casefold()
+def short_answer_matches(given: str, accepted_answers, *, case_sensitive: bool) -> bool:
+    """Whether ``given`` is one of ``accepted_answers`` (the module docstring says what is set aside)."""
+    given = answer_normalise(given, case_sensitive=case_sensitive)
+    if not given:
+        return False
+    return any(given == answer_normalise(text, case_sensitive=case_sensitive) for text in accepted_answers)
 
 
 def grade(snapshot: dict, answer: dict | None) -> Decimal | None:
@@ -145,10 +165,10 @@ def grade(snapshot: dict, answer: dict | None) -> Decimal | None:
     elif kind == QuestionType.MULTIPLE:
         fraction = _multiple_fraction(snapshot, set(answer.get("options", [])))
     elif kind == QuestionType.SHORT_ANSWER:
-        case_sensitive = snapshot["case_sensitive"]
-        given = _normalise(answer.get("text", ""), case_sensitive)
-        accepted = {_normalise(text, case_sensitive) for text in snapshot["accepted_answers"]}
-        fraction = Decimal(1) if given in accepted else Decimal(0)
+        matches = short_answer_matches(
+            answer.get("text", ""), snapshot["accepted_answers"], case_sensitive=snapshot["case_sensitive"]
+        )
+        fraction = Decimal(1) if matches else Decimal(0)
     elif kind == QuestionType.NUMERIC and snapshot["numeric_answer"] is not None:
         difference = abs(Decimal(answer["number"]) - Decimal(snapshot["numeric_answer"]))
         fraction = Decimal(1) if difference <= Decimal(snapshot["numeric_tolerance"]) else Decimal(0)
