@@ -99,13 +99,26 @@ def category_digest(category: QuestionCategory) -> str:
 
 
 def assessment_digest(assessment: Assessment) -> str:
-    return _digest({"title": assessment.title, "instructions": assessment.instructions})
+    return _assessment_words_digest(assessment.title, assessment.instructions)
+
+
+def _assessment_words_digest(title: str, instructions: str) -> str:
+    return _digest({"title": title, "instructions": instructions})
 
 
 def state_of(translation, digest: str) -> str:
     if translation is None:
         return State.MISSING
     return State.UP_TO_DATE if translation.source_digest == digest else State.OUT_OF_DATE
+
+
+def assessment_translation_usable(assessment: Assessment, translation: AssessmentTranslation | None) -> bool:
+    """A title and instructions students may read: made from the source's current words (as for questions).
+
+    An out-of-date translation may announce what the source no longer says
+    (another time limit, another set of readings): students get the source's words.
+    """
+    return translation is not None and translation.source_digest == assessment_digest(assessment)
 
 
 def question_translation_usable(question: Question, translation: QuestionTranslation | None) -> bool:
@@ -260,7 +273,10 @@ class Wording:
 
 
 def assessment_wording(*, assessment: Assessment, language: str | None = None) -> Wording:
-    """The assessment's title and instructions in ``language`` (default: the active one), else the source's."""
+    """The assessment's title and instructions in ``language`` (default: the active one), else the source's.
+
+    The source's too when the translation is out of date (``assessment_translation_usable``).
+    """
     from . import frozen
 
     language = content_language(language)
@@ -270,7 +286,7 @@ def assessment_wording(*, assessment: Assessment, language: str | None = None) -
     wording = frozen.plan_get(key)
     if wording is None:
         translation = AssessmentTranslation.objects.filter(assessment_id=assessment.pk, language=language).first()
-        if translation is not None:
+        if assessment_translation_usable(assessment, translation):
             wording = Wording(translation.title, translation.instructions, language)
         else:
             wording = Wording(assessment.title, assessment.instructions, course_source_language(assessment.course_id))
@@ -290,12 +306,15 @@ def assessment_in_language(assessment: Assessment, language: str | None = None) 
 
 
 def assessment_titles(*, assessment_ids, language: str) -> dict[int, str]:
-    """Translated titles of these assessments in ``language`` (those that have one), in one query."""
-    return dict(
-        AssessmentTranslation.objects.filter(assessment_id__in=list(assessment_ids), language=language).values_list(
-            "assessment_id", "title"
-        )
+    """Translated titles of these assessments in ``language`` (those with an up-to-date translation), in one query."""
+    rows = AssessmentTranslation.objects.filter(assessment_id__in=list(assessment_ids), language=language).values_list(
+        "assessment_id", "title", "source_digest", "assessment__title", "assessment__instructions"
     )
+    return {
+        assessment_id: title
+        for assessment_id, title, digest, source_title, source_instructions in rows
+        if digest == _assessment_words_digest(source_title, source_instructions)
+    }
 
 
 @dataclass
