@@ -9,15 +9,22 @@ links, headings, code, buttons, labels, definition lists (key terms define
 their own), or existing ``<dfn>``/``<abbr>``. The work is done on the HTML once
 per module, language and glossary version: the result is cached with the
 module text (courses.parts).
+
+Terms are found as readers recognise them (courses.selectors.glossary.glossary_matcher):
+any case, typographic apostrophes, and in Arabic with or without harakat and
+tatweel, whatever the alef's hamza, and with the article and proclitics joined
+to the word ("والرقابة المدنية" for the term "رقابة مدنية"); the link takes in the
+whole written word, prefixes included, so Arabic letters stay joined.
 """
 
 import re
+import unicodedata
 
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .selectors.glossary import GlossaryEntry, glossary_entry_for, glossary_for_language, glossary_matcher
+from .selectors.glossary import GlossaryEntry, glossary_find, glossary_for_language, glossary_matcher
 
 _TOKENS = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)\s*>", re.DOTALL)
@@ -69,12 +76,17 @@ def glossary_mark(html: str, language: str) -> tuple[str, list[GlossaryEntry]]:
         return html, []
     used: dict[str, GlossaryEntry] = {}
 
-    def mark(match):
-        entry = glossary_entry_for(matcher, match.group(0))
-        if entry is None or entry.anchor in used:
-            return match.group(0)
-        used[entry.anchor] = entry
-        return _term_link(entry, match.group(0))
+    def mark(text: str) -> str:
+        # Composed (NFC) so that an Arabic letter with its hamza is one character whatever the editor sent.
+        text = unicodedata.normalize("NFC", text)
+        parts, done = [], 0
+        for start, end, entry in glossary_find(matcher, text):
+            if entry.anchor in used:
+                continue
+            used[entry.anchor] = entry
+            parts += [text[done:start], _term_link(entry, text[start:end])]
+            done = end
+        return "".join(parts) + text[done:]
 
     out, skipping = [], []
     for token in _TOKENS.split(html):
@@ -95,7 +107,7 @@ def glossary_mark(html: str, language: str) -> tuple[str, list[GlossaryEntry]]:
         elif skipping:
             out.append(token)
         else:
-            out.append(matcher.pattern.sub(mark, token))
+            out.append(mark(token))
     return "".join(out), list(used.values())
 
 

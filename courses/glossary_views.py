@@ -5,20 +5,23 @@ from itertools import groupby
 from django.shortcuts import render
 from django.urls import path
 
-from .selectors.glossary import glossary_collation_key, glossary_for_language, glossary_sorted
+from .selectors.glossary import glossary_for_language, glossary_letter, glossary_sorted
 from .selectors.translation import content_language, default_language
 
 
 def glossary_page(request):
-    """Terms in the reader's language by letter; terms not yet translated (or approved) follow, in the original."""
+    """Terms in the reader's language by letter; terms not yet translated (or approved) follow, in the original.
+
+    The order is that language's dictionaries' (lms.core.text.collation_key): French é among the e's,
+    Russian yo with ye and short i apart, Arabic alef with or without its hamza and the article set aside,
+    Spanish ñ after n.
+    """
     language = content_language() or default_language()
     entries = glossary_sorted(glossary_for_language(language))
     own = [entry for entry in entries if entry.language == language]
     groups = [
         {"letter": letter, "anchor": f"letter-{index}", "entries": list(group)}
-        for index, (letter, group) in enumerate(
-            groupby(own, key=lambda entry: glossary_collation_key(entry.term)[0][:1].upper())
-        )
+        for index, (letter, group) in enumerate(groupby(own, key=lambda entry: glossary_letter(entry.term, language)))
     ]
     context = {
         "groups": groups,

@@ -10,13 +10,14 @@ once per process and version.
 """
 
 import re
-import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
 
 from lms.core import pagecache
+from lms.core.text import arabic_word_pattern, collation_key, fold, fold_mapped, index_letter, is_arabic
 
 from ..models.glossary import GLOSSARY_VERSION_KEY, GlossaryTerm, glossary_variants
 from .translation import default_language, language_direction
@@ -97,60 +98,76 @@ def glossary_for_language(language: str) -> Glossary:
     return pagecache.cached_part(f"glossary:{language}", [GLOSSARY_VERSION_KEY], lambda: _glossary_compute(language))
 
 
-def glossary_collation_key(text: str) -> tuple:
-    """Alphabetical order for a glossary: accents and case aside (French é, Russian ё), Arabic without its article."""
-    text = text.strip()
-    if text.startswith("ال") and len(text) > 2:
-        text = text[2:]
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    base = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "\u0654\u0655")
-    return (base, text.casefold(), text)
+def glossary_collation_key(text: str, language: str) -> tuple:
+    """Dictionary order in ``language``: accents and case second (French é, Russian yo), Arabic without its article."""
+    return collation_key(text, language)
+
+
+def glossary_letter(text: str, language: str) -> str:
+    """The index letter a term is listed under on the glossary page."""
+    return index_letter(text, language)
 
 
 def glossary_sorted(glossary: Glossary) -> list[GlossaryEntry]:
-    return sorted(glossary.entries, key=lambda entry: glossary_collation_key(entry.term))
+    return sorted(glossary.entries, key=lambda entry: collation_key(entry.term, glossary.language))
 
 
 @dataclass(frozen=True)
 class GlossaryMatcher:
-    pattern: re.Pattern | None
-    entry_for_word: dict  # casefolded word (as it appears in HTML) -> entry
+    pattern: re.Pattern | None  # matches folded text (lms.core.text.fold), one named group per word form
+    entry_for_group: dict  # group name -> entry
 
 
 _matchers: dict[tuple[str, str], GlossaryMatcher] = {}
 
 
-def _normalised(text: str) -> str:
-    return " ".join(text.split()).casefold()
+def _word_pattern(word: str) -> str:
+    """A word as it may appear in folded text: any run of spaces between its parts; Arabic with its attachments."""
+    parts = word.split()
+    return r"\s+".join(
+        arabic_word_pattern(part, first=index == 0) if is_arabic(part) else re.escape(fold(part))
+        for index, part in enumerate(parts)
+    )
 
 
 def glossary_matcher(glossary: Glossary) -> GlossaryMatcher:
     """One regular expression for every word of the language's glossary, compiled once per process and version.
 
-    Longest words first, so "security sector reform" wins over "security
-    sector"; whole words only, any case; words are matched as rendered HTML
-    writes them (an apostrophe raw or escaped), with any run of spaces between words.
+    It runs on module text folded as lms.core.text.fold folds it (case,
+    typographic apostrophes and dashes, Arabic marks, tatweel and letter
+    forms, Russian yo/ye set aside; Latin accents kept). Longest words first, so
+    "security sector reform" wins over "security sector"; whole words only;
+    words are matched as rendered HTML writes them (an apostrophe raw or
+    escaped), with any run of spaces between words; an Arabic word also with
+    the article and proclitics written joined to it (lms.core.text.arabic_word_pattern).
     """
     cache_key = (glossary.language, glossary.stamp)
     matcher = _matchers.get(cache_key)
     if matcher is not None:
         return matcher
-    entry_for_word = {}
+    entry_for_pattern: dict[str, tuple[int, GlossaryEntry]] = {}
     for entry in glossary.entries:
         for word in entry.words:
-            for form in {word, str(escape(word))}:
-                entry_for_word.setdefault(_normalised(form), entry)
-    alternatives = sorted(entry_for_word, key=len, reverse=True)
+            for form in {word, str(escape(fold(word)))}:
+                length = len(fold(form))
+                entry_for_pattern.setdefault(_word_pattern(form), (length, entry))
+    alternatives = sorted(entry_for_pattern.items(), key=lambda item: item[1][0], reverse=True)
+    entry_for_group = {f"t{index}": entry for index, (_, (_, entry)) in enumerate(alternatives)}
     pattern = None
     if alternatives:
-        body = "|".join(r"\s+".join(re.escape(part) for part in word.split()) for word in alternatives)
-        pattern = re.compile(rf"(?<![\w&#])(?:{body})(?!\w)", re.IGNORECASE)
-    matcher = GlossaryMatcher(pattern=pattern, entry_for_word=entry_for_word)
+        body = "|".join(f"(?P<t{index}>{regex})" for index, (regex, _) in enumerate(alternatives))
+        pattern = re.compile(rf"(?<![\w&#])(?:{body})(?!\w)")
+    matcher = GlossaryMatcher(pattern=pattern, entry_for_group=entry_for_group)
     if len(_matchers) > 32:
         _matchers.clear()
     _matchers[cache_key] = matcher
     return matcher
 
 
-def glossary_entry_for(matcher: GlossaryMatcher, text: str) -> GlossaryEntry | None:
-    return matcher.entry_for_word.get(_normalised(text))
+def glossary_find(matcher: GlossaryMatcher, text: str) -> Iterator[tuple[int, int, GlossaryEntry]]:
+    """Where the glossary's words are in ``text`` (HTML text between tags): start, end and entry of each, in order."""
+    if matcher.pattern is None:
+        return
+    folded, where = fold_mapped(text)
+    for match in matcher.pattern.finditer(folded):
+        yield where[match.start()], where[match.end()], matcher.entry_for_group[match.lastgroup]
