@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.log_actions import log
 
-from courses.api import Cohort, Enrolment, EnrolmentStatus
+from courses.api import Cohort, Enrolment, EnrolmentStatus, page_title_in_language
 from lms.accounts.api import user_email_send
 from lms.core import pagecache
 
@@ -387,7 +387,7 @@ def certificate_ready_notify(*, certificate_id: int) -> bool:
     """Email the holder that the certificate is ready, once. Returns whether it sent."""
     certificate = (
         Certificate.objects.select_for_update(of=("self",))
-        .select_related("holder")
+        .select_related("holder", "course")
         .filter(pk=certificate_id, status=CertificateStatus.ISSUED, notified_at=None)
         .first()
     )
@@ -395,6 +395,10 @@ def certificate_ready_notify(*, certificate_id: int) -> bool:
         return False
     context = {
         "certificate": certificate,
+        # In the holder's language when the course reads in it; else as printed on the certificate.
+        "course_title": page_title_in_language(
+            certificate.course, certificate.holder.preferred_language, original=certificate.course_title
+        ),
         "dashboard_url": f"{settings.WAGTAILADMIN_BASE_URL}{reverse('dashboard')}",
         "verify_url": certificate_verify_url(certificate.code),
     }

@@ -33,6 +33,7 @@ from .selectors import (
     progress_for_enrolments,
     titles_in_language,
 )
+from .selectors.titles import page_title_in_language
 from .selectors.translation import content_language, source_only
 from .services import (
     EnrolmentRefused,
@@ -91,6 +92,7 @@ __all__ = [
     "module_complete",
     "page_renditions_warm",
     "page_source",
+    "page_title_in_language",
     "page_translation_live",
     "page_translation_save",
     "progress_for_enrolments",

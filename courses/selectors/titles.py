@@ -13,16 +13,18 @@ from wagtail.models import Page
 from .translation import content_language, default_language, translations_lendable
 
 
-def page_title_in_language(page, language: str | None) -> str:
-    """The title of a source ``page`` in ``language``: its lendable translation's, else its own.
+def page_title_in_language(page, language: str | None, *, original: str | None = None) -> str:
+    """The title of a source ``page`` in ``language``: its lendable translation's, else ``original``.
 
-    An empty, unknown or unsupported ``language`` gives the page's own title
-    (never the active language's: the caller names the reader). One query,
-    none in the source's language.
+    ``original`` defaults to the page's own title (a certificate passes the
+    title it printed). An empty, unknown or unsupported ``language`` gives the
+    original (never the active language's: the caller names the reader). One
+    query, none in the source's language.
     """
-    language = content_language(language) if language else None
+    original = page.title if original is None else original
+    language = content_language(language.lower()) if language else None
     if language is None or language == default_language():
-        return page.title
+        return original
     title = (
         translations_lendable(Page.objects.all())
         .filter(translation_key=page.translation_key, locale__language_code=language)
@@ -30,4 +32,4 @@ def page_title_in_language(page, language: str | None) -> str:
         .values_list("title", flat=True)
         .first()
     )
-    return title or page.title
+    return title or original

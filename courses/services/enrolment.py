@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..models.learning import PLACE_HOLDING_STATUSES
 from ..selectors.learning import course_prerequisites_missing, progress_for
+from ..selectors.titles import page_title_in_language
 from ..selectors.translation import page_source
 
 logger = logging.getLogger(__name__)
@@ -271,6 +272,7 @@ def enrolment_decision_notify(*, event_id: int) -> bool:
     context = {
         "event": event,
         "course": course,
+        "course_title": page_title_in_language(course, event.enrolment.user.preferred_language),
         "course_url": _absolute_url(course.get_url() or "/dashboard/"),
         "approved": event.to_status == EnrolmentStatus.ACTIVE,
     }
