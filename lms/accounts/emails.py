@@ -12,6 +12,10 @@ def user_email_send(*, user, template: str, context: dict | None = None, attachm
     The templates get the user, the platform's name and its base URL besides
     ``context``. ``attachments`` are (file name, content, MIME type) triples.
     Sending errors (``OSError``) reach the caller, whose task retries.
+    Words that come from content are the caller's to give in the user's
+    language: a course's title through ``courses.api.page_title_in_language``,
+    an assessment's through ``assessments.translation.assessment_in_language``
+    (this app sits below both and knows neither).
     """
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         full_context = {
