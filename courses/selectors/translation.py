@@ -8,19 +8,44 @@ lend their words (title, summary, body…) to the source page at its address.
 
 Only a *lendable* translation lends them (``translations_lendable``): live, a
 real translation (not one of the aliases ``copy_for_translation(copy_parents=True)``
-makes of untranslated parents, which repeat the source's words), and public.
-The source's address only checks the source's view restrictions, so a
-translation with a restriction of its own (or under a restricted page of its
-locale's tree) is treated as not available: readers get the original.
+makes of untranslated parents, which repeat the source's words), and no more
+restricted than its source.
+
+That last rule is about view restrictions (login, password, groups). The source's
+address checks only the source's restrictions (its own and its ancestors'), so
+the translation's words must be fit for everyone those let through. Wagtail and
+wagtail-localize copy a restricted page's restriction onto its translation, and a
+translation under a restricted page of its locale's tree inherits that one: such
+a copy is harmless. A translation lends its words when every restriction on its
+path (its own and its ancestors' in its locale tree) admits every reader the
+source's restrictions admit, that is when the source's path holds a restriction
+that implies it:
+
+- "logged-in users" is implied by a login restriction or a group restriction (a
+  group restriction admits only signed-in members and superusers);
+- "these groups" by a group restriction whose groups are all among them (several
+  group restrictions on the source's path imply it together only when one of
+  them does alone);
+- "this password" only by a password restriction with the same password (a
+  reader who gave the source's password knows it; any other reader could not
+  open the translation on its own);
+- "public" (a restriction of type none, which admits everyone) by anything.
+
+Anything else (a password or group restriction the translator added, a login
+restriction under a password-only source…) keeps the translation to itself:
+readers get the original. Restrictions only the source has are no concern: its
+address enforces them. A source page is always lendable to itself.
 """
 
 import copy
+from typing import NamedTuple
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language, get_language_info
 
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 
@@ -73,13 +98,86 @@ def page_source(page):
 def translations_lendable(queryset):
     """The pages of ``queryset`` that may lend their words to their source (see the module's docstring).
 
-    Drafts, aliases (which repeat the source's words) and restricted pages never do.
+    Drafts, aliases (which repeat the source's words) and translations more
+    restricted than their source never do. Like Wagtail's ``.public()``, this
+    reads the view restrictions once (one query, when it is called) and adds
+    nothing per page: the comparison with each page's source is a subquery of
+    the one query for the pages.
     """
-    return queryset.live().filter(alias_of__isnull=True).public()
+    queryset = queryset.live().filter(alias_of__isnull=True)
+    stricter = _stricter_than_source_q()
+    return queryset.exclude(stricter) if stricter is not None else queryset
+
+
+class _Restriction(NamedTuple):
+    path: str
+    kind: str
+    password: str
+    groups: frozenset
+
+
+def _view_restrictions() -> list[_Restriction]:
+    """Every page view restriction with the path of its page and its groups: one query."""
+    rows = {}
+    for pk, path, kind, password, group in PageViewRestriction.objects.values_list(
+        "pk", "page__path", "restriction_type", "password", "groups__id"
+    ).order_by("pk"):
+        row = rows.setdefault(pk, (path, kind, password, set()))
+        if group is not None:
+            row[3].add(group)
+    return [_Restriction(path, kind, password, frozenset(groups)) for path, kind, password, groups in rows.values()]
+
+
+def _implies(source: _Restriction, restriction: _Restriction) -> bool:
+    """Whether every reader ``source`` admits is admitted by ``restriction`` too (see the module's docstring)."""
+    if restriction.kind == PageViewRestriction.LOGIN:
+        return source.kind in (PageViewRestriction.LOGIN, PageViewRestriction.GROUPS)
+    if restriction.kind == PageViewRestriction.GROUPS:
+        return source.kind == PageViewRestriction.GROUPS and source.groups <= restriction.groups
+    if restriction.kind == PageViewRestriction.PASSWORD:
+        return source.kind == PageViewRestriction.PASSWORD and source.password == restriction.password
+    return False
+
+
+def _under(paths) -> Q:
+    """The pages at or below any of ``paths``."""
+    q = Q()
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return q
+
+
+def _stricter_than_source_q() -> Q | None:
+    """Pages behind a restriction their source's path holds nothing as strict as, or None when there is none.
+
+    A restriction ``r`` is covered at the pages whose source sits at or below a
+    page holding a restriction that implies ``r`` (``r`` itself among them: a
+    restriction on a shared ancestor, or on a source page, covers itself).
+    Restrictions with the same cover share one clause, so the condition grows
+    with the kinds of restriction in use, not with the number of pages.
+    """
+    restrictions = _view_restrictions()
+    by_cover = {}
+    for restriction in restrictions:
+        if restriction.kind == PageViewRestriction.NONE:
+            continue  # admits everyone
+        cover = frozenset(other.path for other in restrictions if _implies(other, restriction))
+        by_cover.setdefault(cover, set()).add(restriction.path)
+    if not by_cover:
+        return None
+    stricter = Q()
+    for cover, paths in by_cover.items():
+        covered_source = Page.objects.filter(
+            _under(sorted(cover)),
+            translation_key=OuterRef("translation_key"),
+            locale__language_code=default_language(),
+        )
+        stricter |= _under(sorted(paths)) & ~Exists(covered_source)
+    return stricter
 
 
 def page_translation_live(page, language: str | None):
-    """The lendable translation of ``page`` in ``language``, or None (drafts, aliases, restricted ones: never shown)."""
+    """The lendable translation of ``page`` in ``language``, or None (drafts, aliases, stricter ones: never)."""
     if not language or language == page.locale.language_code:
         return None
     return (
