@@ -2,8 +2,10 @@
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
 import factory
@@ -38,13 +40,30 @@ def catalogue_get() -> CatalogueIndexPage:
     return home.add_child(instance=CatalogueIndexPage(title="Course catalogue", slug="catalogue"))
 
 
+def _default_locale() -> Locale:
+    return Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))[0]
+
+
 class ThemeFactory(DjangoModelFactory):
+    """A source theme (default locale); ``theme_translation_create`` gives it a translation."""
+
     class Meta:
         model = Theme
-        django_get_or_create = ("slug",)
+        django_get_or_create = ("slug", "locale")
 
     name = factory.Sequence(lambda n: f"Theme {n}")
     slug = factory.Sequence(lambda n: f"theme-{n}")
+    locale = factory.LazyFunction(_default_locale)
+
+
+def theme_translation_create(theme: Theme, language: str, name: str, description: str = "") -> Theme:
+    """The theme's translation into ``language`` with these words, as wagtail-localize makes one (same slug)."""
+    locale, _created = Locale.objects.get_or_create(language_code=language)
+    translation = theme.copy_for_translation(locale)
+    translation.name, translation.description = name, description
+    translation.full_clean()
+    translation.save()
+    return translation
 
 
 class _PageFactory(factory.Factory):

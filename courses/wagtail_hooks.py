@@ -20,10 +20,16 @@ from .services import course_instructors_sync
 
 
 class ThemeViewSet(SnippetViewSet):
+    """Themes and their translations ("Translate" in the list, wagtail-localize), for administrators.
+
+    Courses choose among the source themes; a translation lends its name and
+    description to readers of its language, the slug stays the source's.
+    """
+
     model = Theme
     icon = "tag"
     menu_label = _("Themes")
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "locale"]
     search_fields = ["name"]
 
 
@@ -91,11 +97,27 @@ def _submit_page_translation(request, page_id):
     return submit_translations.SubmitPageTranslationView.as_view()(request, page_id=page_id)
 
 
+def _snippet_permitted_or_403(request, model, action):
+    if not request.user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}"):
+        raise PermissionDenied
+
+
+def _submit_snippet_translation(request, app_label, model_name, pk):
+    # A translation is a new row of the snippet: whoever may not add one (a theme, for an
+    # instructor) may not start one either, whatever wagtail-localize's own permission says.
+    _snippet_permitted_or_403(request, get_snippet_model_from_url_params(app_label, model_name), "add")
+    return submit_translations.SubmitSnippetTranslationView.as_view()(
+        request, app_label=app_label, model_name=model_name, pk=pk
+    )
+
+
 def _update_translations(request, translation_source_id):
     source = get_object_or_404(TranslationSource, pk=translation_source_id)
     instance = source.get_source_instance()
     if isinstance(instance, Page):
         _page_editable_or_403(request, instance)
+    else:
+        _snippet_permitted_or_403(request, type(instance), "change")
     return update_translations.UpdateTranslationsView.as_view()(request, translation_source_id=translation_source_id)
 
 
@@ -125,6 +147,11 @@ def _translations_report(request, results_only=False):
 def _translation_urls_for_editors_only():
     return [
         path("localize/submit/page/<int:page_id>/", _submit_page_translation, name="courses_submit_page_translation"),
+        path(
+            "localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            _submit_snippet_translation,
+            name="courses_submit_snippet_translation",
+        ),
         path(
             "localize/update/<int:translation_source_id>/",
             _update_translations,

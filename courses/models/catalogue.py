@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
-from wagtail_localize.fields import SynchronizedField
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from lms.accounts.api import Role
 
@@ -36,23 +37,50 @@ class EnrolmentPolicy(models.TextChoices):
     CLOSED = "closed", _("Closed: only program managers enrol students")
 
 
-class Theme(index.Indexed, models.Model):
-    """A subject area of the curriculum, managed as a snippet."""
+class Theme(TranslatableMixin, index.Indexed, models.Model):
+    """A subject area of the curriculum, managed as a snippet, with a translation per language.
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    Courses (and glossary terms) point at the source theme, in the default
+    locale; a translation (wagtail-localize, or "Translate" in the snippets list)
+    shares its ``translation_key`` and its slug, and only lends its name and
+    description to readers of its language (courses.selectors.themes_in_language).
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"), max_length=100, help_text=_("Used in the catalogue's addresses; translations keep the original's.")
+    )
     description = models.TextField(_("description"), blank=True)
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("locale_id"),
+    ]
+    # The slug names the theme in the catalogue's filters, whatever the reader's language.
+    translatable_fields = [
+        TranslatableField("name"),
+        SynchronizedField("slug", overridable=False),
+        TranslatableField("description"),
+    ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["name"]
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "locale"], name="courses_theme_name_unique_per_locale"),
+            models.UniqueConstraint(fields=["slug", "locale"], name="courses_theme_slug_unique_per_locale"),
+        ]
 
     def __str__(self):
         return self.name
+
+
+def themes_of_default_locale():
+    """Courses choose among source themes only: a translation is never a theme of its own."""
+    return models.Q(locale__language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
 
 
 class PublicPage(Page):
@@ -186,7 +214,13 @@ class CoursePage(PublicPage):
         _("estimated hours"), default=4, validators=[MinValueValidator(1), MaxValueValidator(500)]
     )
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
-    themes = ParentalManyToManyField(Theme, verbose_name=_("themes"), related_name="courses", blank=True)
+    themes = ParentalManyToManyField(
+        Theme,
+        verbose_name=_("themes"),
+        related_name="courses",
+        blank=True,
+        limit_choices_to=themes_of_default_locale,
+    )
     prerequisites = ParentalManyToManyField(
         "self", verbose_name=_("prerequisite courses"), symmetrical=False, blank=True, related_name="+"
     )
@@ -258,7 +292,7 @@ class CoursePage(PublicPage):
         return self.language
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import course_outline
+        from ..selectors import course_outline, themes_in_language
         from ..selectors.translation import titles_in_language
 
         context = super().get_context(request, *args, **kwargs)
@@ -274,9 +308,14 @@ class CoursePage(PublicPage):
             titles_in_language(courses, language)
             return courses
 
+        def themes():
+            shown = list(self.themes.all())
+            themes_in_language(shown, language)
+            return shown
+
         # Lazy: evaluated only when the cached content has to be rendered again.
         context["modules"] = SimpleLazyObject(outline)
-        context["themes"] = SimpleLazyObject(lambda: list(self.themes.all()))
+        context["themes"] = SimpleLazyObject(themes)
         context["prerequisites"] = SimpleLazyObject(prerequisites)
         return context
 
