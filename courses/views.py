@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 from .completion import dashboard_sections_render
 from .models import Cohort, CoursePage, EnrolmentStatus, ModulePage
 from .selectors import (
+    course_cards_in_language,
     course_list_live,
     enrolment_list_for_student,
     module_neighbours,
     progress_for_enrolments,
 )
-from .selectors.translation import courses_in_language, page_source, titles_in_language
+from .selectors.translation import page_source, titles_in_language
 from .services import EnrolmentRefused, enrolment_request, enrolment_withdraw, module_complete
 
 
@@ -109,7 +110,7 @@ def dashboard(request):
     suggested = []
     if not enrolments:
         suggested = list(course_list_live().select_related("cover_image").prefetch_related("themes")[:3])
-        courses_in_language(suggested)
+        course_cards_in_language(suggested)
     return render(
         request,
         "courses/dashboard.html",

@@ -5,11 +5,14 @@ from .catalogue import (
     ModuleNavigation,
     catalogue_for_home,
     catalogue_search,
+    course_cards_in_language,
     course_list_featured,
     course_list_live,
     course_outline,
     module_neighbours,
     theme_list,
+    theme_translations,
+    themes_in_language,
 )
 from .learning import (
     Progress,
@@ -49,6 +52,7 @@ __all__ = [
     "catalogue_search",
     "cohort_list_open",
     "cohort_places_taken",
+    "course_cards_in_language",
     "course_id_of_module",
     "course_ids_using_document",
     "course_list_featured",
@@ -73,5 +77,7 @@ __all__ = [
     "progress_for",
     "progress_for_enrolments",
     "theme_list",
+    "theme_translations",
+    "themes_in_language",
     "titles_in_language",
 ]

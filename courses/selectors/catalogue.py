@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 
 from ..forms import CatalogueFilterForm
 from ..models import CatalogueIndexPage, CoursePage, ModulePage, Theme
-from .translation import courses_in_language, source_only, titles_in_language, translation_keys_in_language
+from .translation import (
+    content_language,
+    courses_in_language,
+    default_language,
+    language_direction,
+    source_only,
+    titles_in_language,
+    translation_keys_in_language,
+)
 
 COURSE_CARD_FIELDS = (
     "title",
@@ -31,7 +39,63 @@ COURSE_CARD_FIELDS = (
 
 
 def theme_list():
-    return Theme.objects.all()
+    """The source themes (default locale): courses point at these; a translation only lends its words."""
+    return Theme.objects.filter(locale__language_code=default_language())
+
+
+def theme_translations(*, language: str | None) -> dict:
+    """``{translation_key: (name, description)}`` of every theme translated into ``language``: one query.
+
+    Empty (and no query) for the default language or a language the site does not have.
+    """
+    language = content_language(language)
+    if not language or language == default_language():
+        return {}
+    rows = Theme.objects.filter(locale__language_code=language).values_list("translation_key", "name", "description")
+    return {key: (name, description) for key, name, description in rows}
+
+
+def themes_in_language(themes, language: str | None = None, *, translations: dict | None = None) -> None:
+    """Give source themes the name and description of their translation in ``language`` (the active one).
+
+    A theme without one keeps the source's words. Each theme gets
+    ``content_language`` and ``content_direction`` (of the words it carries).
+    One query for any number of themes, none when ``translations`` (from
+    ``theme_translations`` for the same language) is given.
+    """
+    themes = [theme for theme in themes if theme is not None]
+    if not themes:
+        return
+    language = content_language(language)
+    if translations is None:
+        translations = theme_translations(language=language)
+    for theme in themes:
+        theme.content_language = default_language()
+        if theme.translation_key in translations:
+            theme.name, theme.description = translations[theme.translation_key]
+            theme.content_language = language
+        theme.content_direction = language_direction(theme.content_language)
+
+
+def _card_themes(courses) -> list:
+    """The themes prefetched on course cards (nothing is fetched here)."""
+    return [
+        theme
+        for course in courses
+        if "themes" in getattr(course, "_prefetched_objects_cache", {})
+        for theme in course.themes.all()
+    ]
+
+
+def course_cards_in_language(courses, language: str | None = None, *, theme_words: dict | None = None) -> None:
+    """Dress course cards for a reader of ``language``: the course's words (courses_in_language) and its themes'.
+
+    Themes are dressed only when prefetched (``prefetch_related("themes")``):
+    one query for all of them, none when ``theme_words`` (theme_translations) is given.
+    """
+    courses = list(courses)
+    courses_in_language(courses, language)
+    themes_in_language(_card_themes(courses), language, translations=theme_words)
 
 
 def course_list_live():
@@ -52,7 +116,7 @@ def course_list_featured(*, home, limit=3, language=None):
         .only(*COURSE_CARD_FIELDS)
         .order_by("path")[:limit]
     )
-    courses_in_language(courses, language)
+    course_cards_in_language(courses, language)
     return courses
 
 
@@ -66,7 +130,12 @@ def catalogue_search(*, catalogue, params, language=None) -> dict:
     the messages for any parameter that was not understood (those parameters
     are ignored), and the total count.
     """
+    # The filters offer the source themes (a filter names its theme by the source's slug)
+    # under their names in the reader's language, in that language's order.
+    theme_words = theme_translations(language=language)
     themes = list(theme_list())
+    themes_in_language(themes, language, translations=theme_words)
+    themes.sort(key=lambda theme: theme.name.casefold())
     form = CatalogueFilterForm(params, themes=themes)
     problems = []
     if form.is_valid():
@@ -95,7 +164,10 @@ def catalogue_search(*, catalogue, params, language=None) -> dict:
         rank = {}
         for page in CoursePage.objects.live().search(query, fields=None, operator="and"):
             rank.setdefault(page.translation_key, len(rank))
-        course_list = sorted(courses.filter(translation_key__in=rank), key=lambda page: rank[page.translation_key])
+        # So are the themes' names in every language: the courses of a theme follow the text's matches.
+        named_themes = Theme.objects.filter(name__icontains=query).values("translation_key")
+        found = courses.filter(Q(translation_key__in=rank) | Q(themes__translation_key__in=named_themes)).distinct()
+        course_list = sorted(found, key=lambda page: (rank.get(page.translation_key, len(rank)), page.path))
     else:
         course_list = courses.order_by("path")
     paginator = Paginator(course_list, settings.LMS_CATALOGUE_PAGE_SIZE)
@@ -104,7 +176,7 @@ def catalogue_search(*, catalogue, params, language=None) -> dict:
         page_number = paginator.num_pages
     page = paginator.get_page(page_number)
     page.object_list = list(page.object_list)  # dressed once, then shown as dressed
-    courses_in_language(page.object_list, language)
+    course_cards_in_language(page.object_list, language, theme_words=theme_words)
     active = {name: filters.get(name) for name in ("q", "theme", "level", "language") if filters.get(name)}
     return {
         "filter_form": form,
