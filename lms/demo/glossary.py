@@ -45,7 +45,7 @@ def glossary_load(directory=curriculum.CURRICULUM_DIR) -> int:
                 "(same blocks, same order)"
             )
     source_locale = Locale.get_default()
-    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    themes = {theme.slug: theme for theme in Theme.objects.filter(locale=source_locale)}  # the source themes
     created = 0
     by_file: dict[str, list[GlossaryTerm]] = {}
     for name, spec in sources.items():

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import Locale
 
 from assessments.api import (
     Assessment,
@@ -47,6 +48,7 @@ from courses.api import (
     EnrolmentStatus,
     ModulePage,
     Theme,
+    content_language,
     course_instructors_sync,
     enrolment_create_for_student,
     enrolment_reject,
@@ -55,7 +57,7 @@ from courses.api import (
     source_only,
 )
 from lms.accounts.api import ManagerScope, Role, SponsoringProgram, User, user_roles_set
-from lms.demo import certificate_wording, curriculum, glossary, history, images, questions, translations
+from lms.demo import certificate_wording, curriculum, glossary, history, images, questions, site_words, translations
 
 DEMO_PASSWORD = "pme-demo"  # noqa: S105 - published demo credential, development settings only
 
@@ -224,6 +226,8 @@ class Command(BaseCommand):
             self._cohorts(programs)
             banks = self._banks()
             translated = translations.translations_load()
+            translated += site_words.site_pages_load()  # the home and catalogue pages' own words
+            site_words.themes_load()
             glossary.glossary_load()  # from the curriculum's key terms, with their French and Arabic translations
             questions.translations_load()  # question banks and assessments in lms/demo/curriculum/<language>/questions/
             certificate_wording.certificate_wording_load()  # the default certificate template in five more languages
@@ -261,8 +265,10 @@ class Command(BaseCommand):
         )
 
     def _themes(self):
+        """The source themes (English), which courses point at; their translations come from site_words."""
+        locale, _created = Locale.objects.get_or_create(language_code=content_language(settings.LANGUAGE_CODE))
         return {
-            slug: Theme.objects.get_or_create(slug=slug, defaults={"name": name, "description": text})[0]
+            slug: Theme.objects.get_or_create(slug=slug, locale=locale, defaults={"name": name, "description": text})[0]
             for slug, name, text in THEMES
         }
 
