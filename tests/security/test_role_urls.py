@@ -84,6 +84,10 @@ ROUTES = {
     "/admin/localize/api/snippets/assessments/question/": (LOGIN, *[DENIED] * 5, OK),
     "/admin/localize/api/snippets/assessments/question/{essay_question_id}/": (LOGIN, *[DENIED] * 5, OK),
     "/admin/localize/api/snippets/courses/glossaryterm/": (LOGIN, DENIED, DENIED, OK, OK, OK, OK),
+    # Themes (translatable snippets): administrators alone edit and translate them.
+    "/admin/localize/api/snippets/courses/theme/": (LOGIN, *[DENIED] * 5, OK),
+    "/admin/localize/submit/snippet/courses/theme/{theme_id}/": (LOGIN, *[DENIED] * 5, OK),
+    "/admin/snippets/courses/theme/edit/{theme_id}/": (LOGIN, *[DENIED] * 5, OK),
     "/admin/localize/reports/translations/": (LOGIN, *[DENIED] * 5, OK),
     "/admin/localize/reports/translations/results/": (LOGIN, *[DENIED] * 5, OK),
 }
@@ -234,6 +238,7 @@ def test_every_url_answers_every_role_as_expected(client, people, catalogue, cou
         "course_id": course.pk,
         "module_id": module.pk,
         "catalogue_id": catalogue.pk,
+        "theme_id": course.themes.get().pk,
         "other_module_id": ModulePageFactory(parent=other_course, title="Part 1", slug="part-1").pk,
         # A request on the other instructor's course: the course above stays deletable.
         "enrolment_id": EnrolmentFactory(user=people["other_student"], course=other_course, status="pending").pk,
