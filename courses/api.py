@@ -6,6 +6,7 @@ from .completion import (
     course_completed,
     dashboard_section_register,
 )
+from .facts import enrolment_required_done_refresh, required_module_ids
 from .models import (
     CatalogueIndexPage,
     Cohort,
@@ -88,6 +89,7 @@ __all__ = [
     "enrolment_progress_annotate",
     "enrolment_reject",
     "enrolment_request",
+    "enrolment_required_done_refresh",
     "enrolment_withdraw",
     "module_complete",
     "page_renditions_warm",
@@ -96,6 +98,7 @@ __all__ = [
     "page_translation_live",
     "page_translation_save",
     "progress_for_enrolments",
+    "required_module_ids",
     "source_only",
     "titles_in_language",
 ]

@@ -9,12 +9,13 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import offline_views, parts, signals
+        from . import facts, offline_views, parts, signals
 
         # Every app's post_migrate, not only ours: permissions of apps listed after
         # this one exist only once their own post_migrate has run.
         post_migrate.connect(_ensure_permissions, dispatch_uid="courses_ensure_permissions")
         signals.connect()
+        facts.connect()
         parts.register()
         offline_views.register()
 

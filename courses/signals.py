@@ -49,6 +49,17 @@ def _content_changed(sender, **kwargs):
     pagecache.content_changed()
 
 
+def _page_moved(sender, instance, parent_page_before=None, parent_page_after=None, **kwargs):
+    """A module moved to another course leaves one course and joins the other: both are checked again."""
+    pagecache.content_changed()
+    if parent_page_before is None or parent_page_after is None or parent_page_before.pk == parent_page_after.pk:
+        return
+    page = instance.specific_deferred if hasattr(instance, "specific_deferred") else instance
+    if isinstance(page, ModulePage):
+        for parent in (parent_page_before, parent_page_after):
+            _completions_recheck(parent)
+
+
 def _course_deleted(sender, instance, **kwargs):
     from .services import course_instructors_group_delete
 
@@ -93,6 +104,6 @@ def connect() -> None:
     copy_for_translation_done.connect(_course_translated, dispatch_uid="courses_course_translated")
     page_unpublished.connect(_page_unpublished, dispatch_uid="courses_page_unpublished")
     post_delete.connect(_module_deleted, sender=ModulePage, dispatch_uid="courses_module_deleted")
-    post_page_move.connect(_content_changed, dispatch_uid="courses_page_moved")
+    post_page_move.connect(_page_moved, dispatch_uid="courses_page_moved")
     post_save.connect(_content_changed, sender=Theme, dispatch_uid="courses_theme_saved")
     post_delete.connect(_content_changed, sender=Theme, dispatch_uid="courses_theme_deleted")

@@ -154,6 +154,9 @@ class Enrolment(TimeStampedModel):
     # (the valid certificate's issue date, cleared when it is revoked).
     assessed_at = models.DateTimeField(_("first graded attempt"), null=True, blank=True, editable=False)
     certified_at = models.DateTimeField(_("certified"), null=True, blank=True, editable=False)
+    # How many of the course's live required modules the student has completed, kept by courses.facts
+    # so that students at risk compare progress with pace without counting progress rows per student.
+    required_modules_done = models.PositiveSmallIntegerField(_("required modules completed"), default=0, editable=False)
 
     class Meta:
         ordering = ["-status_changed_at"]
@@ -196,6 +199,13 @@ class Enrolment(TimeStampedModel):
                 fields=["completed_at"],
                 name="enrolment_completed_at",
                 include=["activated_at", "course", "cohort", "user"],
+            ),
+            # Students at risk: the active places, with what deciding idle or behind reads.
+            models.Index(
+                fields=["last_activity_at"],
+                name="enrolment_active",
+                condition=models.Q(status="active"),
+                include=["activated_at", "required_modules_done", "course", "cohort", "user"],
             ),
         ]
 

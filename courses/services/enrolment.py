@@ -377,8 +377,11 @@ def course_completions_check(*, course_id: int) -> int:
     deleted): students who had done all the rest would otherwise stay at 100%
     with nothing left to click. Returns how many completed.
     """
+    from ..facts import enrolment_required_done_refresh
     from ..selectors.learning import enrolment_progress_annotate
 
+    # The course's required set has changed: the reports' count of required modules done follows it.
+    enrolment_required_done_refresh(course_ids=[course_id])
     candidates = enrolment_progress_annotate(
         Enrolment.objects.filter(course_id=course_id, status=EnrolmentStatus.ACTIVE)
     ).filter(required_done__gte=F("required_total"))

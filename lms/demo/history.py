@@ -66,6 +66,7 @@ from courses.api import (
     EnrolmentStatus,
     ModulePage,
     ModuleProgress,
+    enrolment_required_done_refresh,
     source_only,
 )
 from lms.accounts.api import SponsoringProgram, User, user_bulk_upsert
@@ -876,10 +877,11 @@ class History:
         self._capacities(cohorts)
         counts = self._certificates(students, cohorts)
         # Attempts were written in bulk and certificates issued by UPDATE: no signal kept the facts the
-        # reports read from each enrolment (assessments/facts.py, certificates/facts.py).
+        # reports read from each enrolment (assessments/facts.py, certificates/facts.py, courses/facts.py).
         enrolment_ids = [place.enrolment.pk for place in places]
         enrolment_assessed_refresh(enrolment_ids=enrolment_ids)
         enrolment_certified_refresh(enrolment_ids=enrolment_ids)
+        enrolment_required_done_refresh(enrolment_ids=enrolment_ids)
         # Bulk writes send no signals: cached enrolment panels and cohort choices of these courses are stale.
         pagecache.versions_bump_on_commit(*(pagecache.version_key("course", c.page.pk) for c in courses))
         statuses = {}

@@ -41,6 +41,8 @@ class Table:
     source: QuerySet | list
     cells: Callable[[object], list]
     link: Callable[[object], dict] | None = None
+    # As many items as ``source``, cheaper to count (selectors.ROWS_COUNTED); None: count ``source``.
+    counted: QuerySet | None = None
 
     @property
     def rows(self) -> Iterator[list]:
@@ -170,7 +172,7 @@ class AssessmentParams(forms.Form):
 
 
 def students_table(*, user, filters: ReportFilters, params: dict) -> Table:
-    queryset = selectors.students_behind(
+    queryset, counted = selectors.students_behind_with_count(
         user=user, filters=filters, stage=params["stage"], assessment_id=params.get("assessment")
     )
     headings = [
@@ -190,7 +192,7 @@ def students_table(*, user, filters: ReportFilters, params: dict) -> Table:
             *_certificate_cells(row),
         ]
 
-    return Table(headings=headings, source=queryset, cells=cells)
+    return Table(headings=headings, source=queryset, cells=cells, counted=counted)
 
 
 def completion_table(*, user, filters: ReportFilters, params: dict) -> Table:
@@ -268,7 +270,7 @@ def roster_table(*, user, filters: ReportFilters, params: dict) -> Table:
 
 
 def at_risk_table(*, user, filters: ReportFilters, params: dict) -> Table:
-    queryset = selectors.students_at_risk(
+    queryset, counted = selectors.students_at_risk_with_count(
         user=user, filters=filters, idle_days=params["idle_days"], pace_margin=params["pace_margin"]
     )
     headings = [
@@ -294,7 +296,7 @@ def at_risk_table(*, user, filters: ReportFilters, params: dict) -> Table:
             "; ".join(reasons),
         ]
 
-    return Table(headings=headings, source=queryset, cells=cells)
+    return Table(headings=headings, source=queryset, cells=cells, counted=counted)
 
 
 def assessment_table(*, user, filters: ReportFilters, params: dict) -> Table:

@@ -35,7 +35,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Round, TruncDay, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, Round, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -44,13 +44,10 @@ from assessments.api import Assessment, Attempt, AttemptStatus, question_statist
 from certificates.api import Certificate, CertificateStatus, certificate_verify_url
 from courses.api import (
     Cohort,
-    CoursePage,
     Enrolment,
     EnrolmentStatus,
-    ModulePage,
-    ModuleProgress,
     enrolment_progress_annotate,
-    source_only,
+    required_module_ids,
 )
 from lms.accounts.api import Role, manager_scope_filter, user_has_role
 from lms.core.db import reads_at_once
@@ -160,6 +157,13 @@ def _stage_conditions(filters: ReportFilters) -> dict[str, Q]:
 
 def students_behind(*, user, filters: ReportFilters, stage: str, assessment_id: int | None = None) -> QuerySet:
     """The enrolments behind one figure of the dashboard (a funnel stage, a month, an assessment…)."""
+    return students_behind_with_count(user=user, filters=filters, stage=stage, assessment_id=assessment_id)[0]
+
+
+def students_behind_with_count(
+    *, user, filters: ReportFilters, stage: str, assessment_id: int | None = None
+) -> tuple[QuerySet, QuerySet]:
+    """``students_behind``'s rows, and the same enrolments to count them by (see ``ROWS_COUNTED``)."""
     enrolments = report_enrolments(user=user, filters=filters)
     start, end = filters.period
     conditions = _stage_conditions(filters)
@@ -181,8 +185,9 @@ def students_behind(*, user, filters: ReportFilters, stage: str, assessment_id: 
         certificates = _certificates_in_period(filters, revoked=stage == Stage.CERTIFICATE_REVOKED)
         condition = Q(pk__in=certificates.values("enrolment_id"))
     else:
-        return enrolments.none()
-    return student_rows(enrolments.filter(condition))
+        return enrolments.none(), enrolments.none()
+    chosen = enrolments.filter(condition)
+    return student_rows(chosen), chosen
 
 
 def _certificates_in_period(filters: ReportFilters, *, revoked: bool) -> QuerySet:
@@ -224,6 +229,12 @@ STUDENT_ROW_FIELDS = (
     "course__title",
     "cohort__name",
 )
+
+
+# ROWS_COUNTED: a list's rows join the student, the course and the certificate for the columns they
+# show; each joined row is one per enrolment (inner joins on required keys, and one current certificate
+# per enrolment, a database constraint), so counting the enrolments alone gives the same number and
+# spares the database those joins over every row of a long list (the page shows fifty).
 
 
 def student_rows(enrolments: QuerySet) -> QuerySet:
@@ -573,54 +584,50 @@ def cohort_roster(*, user, filters: ReportFilters, assessments: list[Assessment]
 # Students at risk --------------------------------------------------------------------------------
 
 
-def _required_modules_by_course() -> dict[int, list[int]]:
-    """The live required modules of each course: a few dozen rows, read once."""
-    courses = {path: pk for pk, path in source_only(CoursePage.objects.all()).values_list("pk", "path")}
-    required: dict[int, list[int]] = {}
-    for pk, path in ModulePage.objects.filter(live=True, is_required=True).values_list("pk", "path"):
-        course_id = courses.get(path[: -ModulePage.steplen])
-        if course_id is not None:
-            required.setdefault(course_id, []).append(pk)
-    return required
-
-
 def students_at_risk(
     *, user, filters: ReportFilters, idle_days: int, pace_margin: int, today: datetime.date | None = None
 ) -> QuerySet:
+    """The rows of ``students_at_risk_with_count``."""
+    return students_at_risk_with_count(
+        user=user, filters=filters, idle_days=idle_days, pace_margin=pace_margin, today=today
+    )[0]
+
+
+def students_at_risk_with_count(
+    *, user, filters: ReportFilters, idle_days: int, pace_margin: int, today: datetime.date | None = None
+) -> tuple[QuerySet, QuerySet]:
     """Active enrolments with no activity for ``idle_days`` days, or behind their cohort's pace.
 
     A cohort's pace is the share of its weeks that have passed; a student is
     behind when the share of the required modules they have completed trails it
     by more than ``pace_margin`` percentage points. The expected share is worked
     out per cohort (a few hundred rows) and handed to the database as a CASE, so
-    the one query over the enrolments stays in SQL.
+    the one query over the enrolments stays in SQL. Returns the rows, and the
+    same enrolments to count them by (see ``ROWS_COUNTED``).
     """
     today = today or timezone.localdate()
     now = timezone.now()
     idle_since = now - datetime.timedelta(days=idle_days)
     enrolments = report_enrolments(user=user, filters=filters).filter(status=EnrolmentStatus.ACTIVE)
-    required = _required_modules_by_course()
-    expected = []
+    required = {course_id: ids for course_id, ids in required_module_ids().items() if ids}
     cohorts = Cohort.objects.filter(starts_on__lte=today)
     if filters.cohort_id:
         cohorts = cohorts.filter(pk=filters.cohort_id)
     elif filters.course_id:
         cohorts = cohorts.filter(course_id=filters.course_id)
+    # One WHEN per value, not per cohort or course: most cohorts have ended (100 %) and most courses
+    # share a length, so the statement the database plans (and Django writes) stays short.
+    by_pace: dict[int, list[int]] = {}
     for pk, starts_on, ends_on in cohorts.values_list("pk", "starts_on", "ends_on"):
         length = max((ends_on - starts_on).days, 1)
         share = min(max((today - starts_on).days / length, 0.0), 1.0)
-        expected.append(When(cohort_id=pk, then=Value(round(share * 100))))
-    module_ids = [pk for ids in required.values() for pk in ids]
-    done = Subquery(
-        ModuleProgress.objects.filter(enrolment=OuterRef("pk"), completed_at__isnull=False, module_id__in=module_ids)
-        .order_by()
-        .values("enrolment")
-        .annotate(n=Count("pk"))
-        .values("n")[:1],
-        output_field=IntegerField(),
-    )
+        by_pace.setdefault(round(share * 100), []).append(pk)
+    expected = [When(cohort_id__in=pks, then=Value(pace)) for pace, pks in sorted(by_pace.items())]
+    by_length: dict[int, list[int]] = {}
+    for course_id, ids in required.items():
+        by_length.setdefault(len(ids), []).append(course_id)
     total = Case(
-        *(When(course_id=course_id, then=Value(len(ids))) for course_id, ids in required.items()),
+        *(When(course_id__in=pks, then=Value(length)) for length, pks in sorted(by_length.items())),
         default=Value(0),
         output_field=IntegerField(),
     )
@@ -639,14 +646,14 @@ def students_at_risk(
     )
     annotated = enrolments.annotate(
         required_total=total,
-        required_done=Coalesce(done, 0),
         expected_percent=expected_percent,
     ).annotate(
         progress_percent=Case(
             # As the roster shows it: nothing required and not completed yet is 0 %.
             When(required_total=0, then=Value(0)),
             # Rounded as the roster and the enrolment screens round it (integer division would show 66 for 2 of 3).
-            default=Cast(Round(F("required_done") * 100.0 / F("required_total")), IntegerField()),
+            # Kept on the enrolment (courses.facts): counting progress rows per student was the slow part.
+            default=Cast(Round(F("required_modules_done") * 100.0 / F("required_total")), IntegerField()),
             output_field=IntegerField(),
         )
     )
@@ -656,15 +663,16 @@ def students_at_risk(
         required_total__gt=0,
         progress_percent__lt=F("expected_percent") - pace_margin,
     )
-    return (
-        annotated.filter(idle | behind)
-        .annotate(
+    at_risk = annotated.filter(idle | behind)
+    rows = (
+        at_risk.annotate(
             idle=Case(When(idle, then=Value(True)), default=Value(False)),
             behind=Case(When(behind, then=Value(True)), default=Value(False)),
         )
         .values(*STUDENT_ROW_FIELDS, "progress_percent", "expected_percent", "idle", "behind")
         .order_by("last_activity_at", "user__last_name", "user__first_name", "pk")
     )
+    return rows, at_risk
 
 
 # Assessment analysis -------------------------------------------------------------------------------

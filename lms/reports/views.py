@@ -205,7 +205,7 @@ class ReportView(_OneReportMixin, TemplateView):
         table = self.table()
         page, rows = None, []
         if table is not None:
-            page = _page(table.source, self.request.GET.get("p"))
+            page = _page(table.source, self.request.GET.get("p"), counted=table.counted)
             for item in page.object_list:
                 link = None
                 if table.link is not None:
@@ -234,9 +234,10 @@ class ReportView(_OneReportMixin, TemplateView):
         )
 
 
-def _page(source, number) -> Page:
+def _page(source, number, *, counted=None) -> Page:
     """The page of rows asked for. For a query, its rows and the count of them all (a second pass
-    over the same rows) are read side by side, then put together as Paginator would have."""
+    over the same rows, or over ``counted``, as many and cheaper to count) are read side by side,
+    then put together as Paginator would have."""
     paginator = Paginator(source, PAGE_SIZE)
     if not isinstance(source, QuerySet):
         return paginator.get_page(number)
@@ -245,7 +246,7 @@ def _page(source, number) -> Page:
     except (TypeError, ValueError):
         wanted = 1
     start = (wanted - 1) * PAGE_SIZE
-    count, rows = reads_at_once(source.count, lambda: list(source[start : start + PAGE_SIZE]))
+    count, rows = reads_at_once((counted or source).count, lambda: list(source[start : start + PAGE_SIZE]))
     paginator.count = count  # read already: Paginator would count again
     if rows or wanted == 1:
         return Page(rows, wanted, paginator)

@@ -207,6 +207,9 @@ def test_seed_demo_history_gives_managers_two_years_to_report_on(
     facts = enrolments.values_list("pk", "assessed_at", "certified_at")
     assert {pk: at for pk, at, _certified in facts if at} == first_graded
     assert {pk: at for pk, _assessed, at in facts if at} == valid
+    kept = dict(enrolments.values_list("pk", "required_modules_done"))
+    worked_out = dict(enrolment_progress_annotate(enrolments).values_list("pk", "required_done"))
+    assert kept == worked_out and sum(kept.values()) > 1000, "the required modules done that students at risk reads"
     assert (
         len({d.strftime("%Y-%m") for d in certificates.exclude(issued_at=None).values_list("issued_at", flat=True)})
         >= 15

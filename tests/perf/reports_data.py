@@ -666,6 +666,14 @@ def generate(
             levels=modules_per_course + 1,
             timings=timings,
         )
+        # The count of required modules done that each enrolment keeps (courses/facts.py), as completing
+        # a module keeps it: the progress rows were written in bulk, so no signal did. After _fill, which
+        # builds the indexes again: one UPDATE per course.
+        from courses.api import enrolment_required_done_refresh
+
+        facts_started = time.perf_counter()
+        enrolment_required_done_refresh()
+        timings["enrolment facts: required modules done"] = time.perf_counter() - facts_started
     analyse_started = time.perf_counter()
     with connection.cursor() as cursor:
         for table in ANALYSED_TABLES:

@@ -318,3 +318,22 @@ def test_assessment_analysis_asks_for_an_assessment(data, manager_client):
     response = _report(manager_client, "assessment", **data.period)
     assert response.context["table"] is None
     assert "Choose an assessment." in response.content.decode()
+
+
+def test_student_lists_count_what_they_list(data, manager):
+    """The lists are counted over the enrolments alone (selectors.ROWS_COUNTED): the count the page
+    shows must be the number of rows it lists, certificates reissued or revoked included."""
+    filters = ReportFilterForm({}, user=manager).filters()
+    listed = {}
+    for stage in selectors.STAGE_LABELS:
+        rows, counted = selectors.students_behind_with_count(user=manager, filters=filters, stage=stage)
+        listed[stage] = len(list(rows))
+        assert listed[stage] == counted.count(), stage
+    assert listed[selectors.Stage.CERTIFIED] >= 2 and listed[selectors.Stage.ENROLLED] > 5, listed
+    for idle_days, pace_margin in ((1, 0), (14, 20), (365, 100)):
+        rows, counted = selectors.students_at_risk_with_count(
+            user=manager, filters=filters, idle_days=idle_days, pace_margin=pace_margin, today=data.today
+        )
+        listed = len(list(rows))
+        assert listed == counted.count(), (idle_days, pace_margin)
+        assert listed or idle_days == 365, "each case but the last lists someone"
