@@ -2,8 +2,14 @@
 
 The format is line based: ``key: value`` header lines, then modules opened by
 ``=== module: Title``; a module body holds ``## headings``, paragraphs,
-``- `` bullets, ``!callout: Title | text``, ``!terms:`` blocks of
+``- `` bullets, ``!callout <kind>: Title | text``, ``!terms:`` blocks of
 ``term | definition`` lines and ``!case: Title`` ... ``!endcase``.
+
+A callout's kind is written out, never guessed from its title, so that a
+translation keeps it whatever its title says ("Remember", "À retenir" and
+"تذكّر" are all ``!callout important:``): one of ``CALLOUT_KINDS``, the kinds of
+courses.blocks.CalloutBlock. A callout without a kind, or with another, is
+refused with the file and line, like every other mistake in these files.
 """
 
 import html
@@ -14,6 +20,9 @@ from pathlib import Path
 CURRICULUM_DIR = Path(__file__).resolve().parent / "curriculum"
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+# The kinds of courses.blocks.CalloutBlock (tests/demo/test_curriculum_callouts.py checks they agree).
+CALLOUT_KINDS = ("note", "important", "discussion")
+_CALLOUT = re.compile(r"!callout(?:[ \t]+(?P<kind>[^\s:]*))?[ \t]*:(?P<rest>.*)", re.DOTALL)
 _ITALIC = re.compile(r"\*(.+?)\*")
 
 
@@ -66,29 +75,52 @@ def _paragraphs_html(chunks: list[list[str]]) -> str:
     return "".join(parts)
 
 
-def _split_chunks(lines: list[str]) -> list[list[str]]:
-    chunks, current = [], []
-    for line in lines:
+def _split_chunks(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+    """Blank-line separated chunks of ``(line number, line)`` pairs: each chunk's first line number and lines."""
+    chunks, current, first = [], [], 0
+
+    def close():
+        nonlocal current
+        if current:
+            chunks.append((first, current))
+            current = []
+
+    for number, line in lines:
         # Markers open a chunk of their own even without a blank line before them;
         # !endcase and callouts are a whole chunk.
-        if line.startswith(("## ", "!case:", "!callout:", "!terms:", "!endcase")) and current:
-            chunks.append(current)
-            current = []
-        if line.startswith(("!endcase", "!callout:")):
-            chunks.append([line.strip()])
+        if line.startswith(("## ", "!case:", "!callout", "!terms:", "!endcase")):
+            close()
+        if line.startswith(("!endcase", "!callout")):
+            chunks.append((number, [line.strip()]))
             continue
         if line.strip():
+            if not current:
+                first = number
             current.append(line)
-        elif current:
-            chunks.append(current)
-            current = []
-    if current:
-        chunks.append(current)
+        else:
+            close()
+    close()
     return chunks
 
 
-def _module_blocks(lines: list[str], where: str) -> tuple[list, int]:
-    """Turn a module body into StreamField raw data and count its words."""
+def _callout(line: str, where: str) -> dict:
+    """A ``!callout <kind>: Title | text`` line as a callout block."""
+    match = _CALLOUT.fullmatch(line)
+    kinds = ", ".join(CALLOUT_KINDS)
+    if match is None or not match.group("kind"):
+        raise CurriculumError(f"{where}: a callout is written '!callout <kind>: Title | text', the kind one of {kinds}")
+    kind = match.group("kind")
+    if kind not in CALLOUT_KINDS:
+        raise CurriculumError(f"{where}: unknown callout kind {kind!r} (one of {kinds})")
+    title, sep, text = match.group("rest").partition("|")
+    if not sep or not title.strip() or not text.strip():
+        raise CurriculumError(f"{where}: a callout needs 'Title | text' after its kind")
+    value = {"kind": kind, "title": title.strip(), "text": f"<p>{inline(text.strip())}</p>"}
+    return {"type": "callout", "value": value}
+
+
+def _module_blocks(lines: list[tuple[int, str]], file: str) -> tuple[list, int]:
+    """Turn a module body (numbered lines) into StreamField raw data and count its words."""
     blocks, pending, words = [], [], 0
 
     def flush():
@@ -99,7 +131,8 @@ def _module_blocks(lines: list[str], where: str) -> tuple[list, int]:
     chunks = _split_chunks(lines)
     i = 0
     while i < len(chunks):
-        chunk = chunks[i]
+        number, chunk = chunks[i]
+        where = f"{file}:{number}"
         first = chunk[0]
         words += sum(len(_plain(line).replace("|", " ").split()) for line in chunk)
         if first.startswith("## "):
@@ -107,25 +140,18 @@ def _module_blocks(lines: list[str], where: str) -> tuple[list, int]:
             blocks.append({"type": "heading", "value": {"text": first[3:].strip(), "level": "h2"}})
             if len(chunk) > 1:
                 pending.append(chunk[1:])
-        elif first.startswith("!callout:"):
+        elif first.startswith("!callout"):
             flush()
-            title, sep, text = first[len("!callout:") :].partition("|")
-            if not sep:
-                raise CurriculumError(f"{where}: a callout needs 'Title | text'")
-            kind = {"remember": "important", "discussion": "discussion"}.get(title.strip().lower(), "note")
-            blocks.append(
-                {
-                    "type": "callout",
-                    "value": {"kind": kind, "title": title.strip(), "text": f"<p>{inline(text.strip())}</p>"},
-                }
-            )
+            blocks.append(_callout(first, where))
         elif first.startswith("!terms:"):
             flush()
             terms = []
-            for line in chunk[1:]:
+            for offset, line in enumerate(chunk[1:], start=1):
                 term, sep, definition = line.partition("|")
                 if not sep:
-                    raise CurriculumError(f"{where}: a key term needs 'term | definition', got {line!r}")
+                    raise CurriculumError(
+                        f"{file}:{number + offset}: a key term needs 'term | definition', got {line!r}"
+                    )
                 terms.append({"term": term.strip(), "definition": definition.strip()})
             blocks.append({"type": "key_terms", "value": {"title": "", "terms": terms}})
         elif first.startswith("!case:"):
@@ -136,7 +162,7 @@ def _module_blocks(lines: list[str], where: str) -> tuple[list, int]:
                 i += 1
                 if i >= len(chunks):
                     raise CurriculumError(f"{where}: case study {title!r} has no !endcase")
-                nxt = chunks[i]
+                nxt = chunks[i][1]
                 if nxt[0].strip() == "!endcase":
                     break
                 words += sum(len(_plain(line).split()) for line in nxt)
@@ -151,8 +177,15 @@ def _module_blocks(lines: list[str], where: str) -> tuple[list, int]:
     return blocks, words
 
 
+def file_label(path: Path) -> str:
+    """How errors name a curriculum file: with its folder, so the French file is not taken for the English."""
+    return f"{path.parent.name}/{path.name}"
+
+
 def parse(path: Path) -> Course:
+    """A course file as a Course; CurriculumError names the file and line of any mistake."""
     course = Course()
+    label = file_label(path)
     lines = path.read_text(encoding="utf-8").splitlines()
     i = 0
     while i < len(lines) and not lines[i].startswith("=== module:"):
@@ -168,7 +201,7 @@ def parse(path: Path) -> Course:
             elif hasattr(course, key):
                 setattr(course, key, value)
             else:
-                raise CurriculumError(f"{path.name}:{i + 1}: unknown header {key!r}")
+                raise CurriculumError(f"{label}:{i + 1}: unknown header {key!r}")
         i += 1
     while i < len(lines):
         module = Module(title=lines[i][len("=== module:") :].strip())
@@ -182,13 +215,13 @@ def parse(path: Path) -> Course:
             i += 1
         body = []
         while i < len(lines) and not lines[i].startswith("=== module:"):
-            body.append(lines[i])
+            body.append((i + 1, lines[i]))
             i += 1
-        module.blocks, module.words = _module_blocks(body, f"{path.name} / {module.title}")
+        module.blocks, module.words = _module_blocks(body, label)
         course.modules.append(module)
     for required in ("title", "slug", "theme", "level", "summary"):
         if not getattr(course, required):
-            raise CurriculumError(f"{path.name}: header {required!r} is missing")
+            raise CurriculumError(f"{label}: header {required!r} is missing")
     return course
 
 
