@@ -9,6 +9,7 @@ bumps; the regular expression that finds the terms in module text is built
 once per process and version.
 """
 
+import itertools
 import re
 import uuid
 from collections.abc import Iterator
@@ -17,7 +18,16 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 
 from lms.core import pagecache
-from lms.core.text import arabic_word_pattern, collation_key, fold, fold_mapped, index_letter, is_arabic
+from lms.core.text import (
+    ARABIC_PROCLITICS,
+    arabic_word_forms,
+    arabic_word_pattern,
+    collation_key,
+    fold,
+    fold_mapped,
+    index_letter,
+    is_arabic,
+)
 
 from ..models.glossary import GLOSSARY_VERSION_KEY, GlossaryTerm, glossary_variants
 from .translation import default_language, language_direction
@@ -114,20 +124,43 @@ def glossary_sorted(glossary: Glossary) -> list[GlossaryEntry]:
 
 @dataclass(frozen=True)
 class GlossaryMatcher:
-    pattern: re.Pattern | None  # matches folded text (lms.core.text.fold), one named group per word form
-    entry_for_group: dict  # group name -> entry
+    pattern: re.Pattern | None  # every word form, in folded text (lms.core.text.fold)
+    entry_for_words: dict  # each way the pattern matches a term, folded, one space between words -> entry
 
 
 _matchers: dict[tuple[str, str], GlossaryMatcher] = {}
+_MOST_OPTIONAL_ARTICLES = 5  # a term's words beyond the fifth keep their article as written (2**5 spellings)
 
 
 def _word_pattern(word: str) -> str:
-    """A word as it may appear in folded text: any run of spaces between its parts; Arabic with its attachments."""
-    parts = word.split()
+    """A word as it may appear in folded text: any run of spaces between its parts, Arabic with its article.
+
+    It starts with a literal character and holds no group, so that the regular
+    expression engine skips it at once where the text has another letter: with
+    hundreds of terms, what keeps marking a module fast (a group in each term
+    makes it ten times slower).
+    """
     return r"\s+".join(
         arabic_word_pattern(part, first=index == 0) if is_arabic(part) else re.escape(fold(part))
-        for index, part in enumerate(parts)
+        for index, part in enumerate(word.split())
     )
+
+
+def _word_spellings(word: str) -> list[str]:
+    """Every text ``_word_pattern(word)`` matches, folded, one space between words (Arabic: with and without ال)."""
+    choices = [
+        arabic_word_forms(part, first=index == 0)
+        if is_arabic(part) and index <= _MOST_OPTIONAL_ARTICLES
+        else (fold(part),)
+        for index, part in enumerate(word.split())
+    ]
+    return [" ".join(spelling) for spelling in itertools.product(*choices)]
+
+
+def _word_forms(word: str) -> list[str]:
+    """The word, and the word as rendered HTML writes it when that differs (an apostrophe escaped as &#x27;)."""
+    escaped = str(escape(fold(word)))
+    return [word] if escaped == fold(word) else [word, escaped]
 
 
 def glossary_matcher(glossary: Glossary) -> GlossaryMatcher:
@@ -139,25 +172,26 @@ def glossary_matcher(glossary: Glossary) -> GlossaryMatcher:
     "security sector reform" wins over "security sector"; whole words only;
     words are matched as rendered HTML writes them (an apostrophe raw or
     escaped), with any run of spaces between words; an Arabic word also with
-    the article and proclitics written joined to it (lms.core.text.arabic_word_pattern).
+    the article, and a term's first word with the proclitics, written joined to
+    it (lms.core.text.arabic_word_pattern, ARABIC_PROCLITICS).
     """
     cache_key = (glossary.language, glossary.stamp)
     matcher = _matchers.get(cache_key)
     if matcher is not None:
         return matcher
-    entry_for_pattern: dict[str, tuple[int, GlossaryEntry]] = {}
+    alternatives: dict[str, int] = {}  # pattern -> length of the form
+    entry_for_words: dict[str, GlossaryEntry] = {}
     for entry in glossary.entries:
         for word in entry.words:
-            for form in {word, str(escape(fold(word)))}:
-                length = len(fold(form))
-                entry_for_pattern.setdefault(_word_pattern(form), (length, entry))
-    alternatives = sorted(entry_for_pattern.items(), key=lambda item: item[1][0], reverse=True)
-    entry_for_group = {f"t{index}": entry for index, (_, (_, entry)) in enumerate(alternatives)}
+            for form in _word_forms(word):
+                alternatives.setdefault(_word_pattern(form), len(fold(form)))
+                for spelling in _word_spellings(form):
+                    entry_for_words.setdefault(spelling, entry)
     pattern = None
     if alternatives:
-        body = "|".join(f"(?P<t{index}>{regex})" for index, (regex, _) in enumerate(alternatives))
-        pattern = re.compile(rf"(?<![\w&#])(?:{body})(?!\w)")
-    matcher = GlossaryMatcher(pattern=pattern, entry_for_group=entry_for_group)
+        body = "|".join(sorted(alternatives, key=alternatives.__getitem__, reverse=True))
+        pattern = re.compile(rf"(?<![\w&#])(?P<proclitics>{ARABIC_PROCLITICS})?(?:{body})(?!\w)")
+    matcher = GlossaryMatcher(pattern=pattern, entry_for_words=entry_for_words)
     if len(_matchers) > 32:
         _matchers.clear()
     _matchers[cache_key] = matcher
@@ -170,4 +204,9 @@ def glossary_find(matcher: GlossaryMatcher, text: str) -> Iterator[tuple[int, in
         return
     folded, where = fold_mapped(text)
     for match in matcher.pattern.finditer(folded):
-        yield where[match.start()], where[match.end()], matcher.entry_for_group[match.lastgroup]
+        words = folded[match.end("proclitics") if match.group("proclitics") else match.start() : match.end()]
+        if match.group("proclitics") and not is_arabic(words[0]):
+            continue  # Arabic prefixes only join Arabic words
+        entry = matcher.entry_for_words.get(" ".join(words.split()))
+        if entry is not None:
+            yield where[match.start()], where[match.end()], entry

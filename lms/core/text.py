@@ -138,24 +138,39 @@ def is_arabic(text: str) -> bool:
     return _ARABIC.search(text) is not None
 
 
+# What Arabic writes joined before a word: و (and) or ف (so), then ب (with), ك (like) or ل (for), then
+# the article ال (ل with the article is written لل): و، ب، ال، وال، بال، وبال، لل، ولل...
+ARABIC_PROCLITICS = "(?:[وف](?:[بك]?ال|لل|[بكل])?|[بك]?ال|لل|[بكل])"  # never empty
+
+
 def arabic_word_pattern(word: str, *, first: bool) -> str:
-    """A regular expression for an Arabic word of a term in folded text, with what may attach to it.
+    """A regular expression for an Arabic word of a term, in folded text.
 
     Arabic writes the article ال and the one-letter proclitics و (and), ف (so),
     ب (with), ك (like), ل (for) joined to the word: "رقابة" is also read in
     "والرقابة", "بالرقابة", "للرقابة". Every word may take or drop the article
-    (a term written "الرقابة المدنية" names the same thing as "رقابة مدنية"); the
-    first word also takes the proclitics, alone or before the article (وال، بال،
-    فال، وبال; ل with the article is لل). Suffixes (ها، ات) are not handled: add
-    such forms to the term's "also matches".
+    (a term written "الرقابة المدنية" names the same thing as "رقابة مدنية"), so
+    the pattern is the word without it, and a following word's allows it in
+    front. The first word's is its stem alone, a literal: the caller puts
+    ``ARABIC_PROCLITICS`` (optional) before the whole set of terms, once, so the
+    regular expression engine can still skip a term by its first letter. The
+    article is recognised in the word as written (آلية is not ال + يه).
+    Suffixes (ها، ات) are not handled: add such forms to the term's "also matches".
     """
-    stem = word
+    stem_pattern = re.escape(_arabic_stem(word))
+    return stem_pattern if first else f"(?:ال)?{stem_pattern}"
+
+
+def arabic_word_forms(word: str, *, first: bool) -> tuple[str, ...]:
+    """What ``arabic_word_pattern`` matches, spelled out (folded): the stem, and after the first word also with ال."""
+    stem = _arabic_stem(word)
+    return (stem,) if first else (stem, ARABIC_ARTICLE + stem)
+
+
+def _arabic_stem(word: str) -> str:
     if word.startswith(ARABIC_ARTICLE) and len(fold(word[2:])) >= 2:
-        stem = word[2:]
-    stem_pattern = re.escape(fold(stem))
-    if first:
-        return f"[وف]?(?:[بك]?ال|لل|[بكل])?{stem_pattern}"
-    return f"(?:ال)?{stem_pattern}"
+        word = word[2:]
+    return fold(word)
 
 
 @functools.cache

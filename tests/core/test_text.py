@@ -5,7 +5,16 @@ import re
 
 import pytest
 
-from lms.core.text import answer_normalise, arabic_word_pattern, collation_key, fold, fold_mapped, index_letter
+from lms.core.text import (
+    ARABIC_PROCLITICS,
+    answer_normalise,
+    arabic_word_forms,
+    arabic_word_pattern,
+    collation_key,
+    fold,
+    fold_mapped,
+    index_letter,
+)
 
 
 @pytest.mark.parametrize(
@@ -93,13 +102,21 @@ def test_fold_keeps_latin_accents_unless_told_and_maps_every_character_back():
     ],
 )
 def test_arabic_word_pattern_takes_the_article_and_proclitics(term, text, found):
-    pattern = re.compile(rf"(?<!\w){arabic_word_pattern(term, first=True)}(?!\w)")
+    pattern = re.compile(rf"(?<!\w)(?:{ARABIC_PROCLITICS})?{arabic_word_pattern(term, first=True)}(?!\w)")
     assert (pattern.fullmatch(fold(text)) is not None) is found
 
 
 def test_arabic_word_pattern_takes_only_the_article_after_the_first_word():
     assert re.fullmatch(arabic_word_pattern("مدنية", first=False), fold("المدنية"))
     assert not re.fullmatch(arabic_word_pattern("مدنية", first=False), fold("والمدنية"))
+    assert arabic_word_forms("المدنية", first=False) == ("مدنيه", "المدنيه")
+    assert arabic_word_forms("الرقابة", first=True) == ("رقابه",)
+
+
+def test_the_article_is_recognised_as_written_not_once_folded():
+    # آلية (mechanism) folds to the letters of ال + يه: it must not become the two letters يه.
+    assert arabic_word_forms("آلية", first=True) == ("اليه",)
+    assert not re.fullmatch(rf"(?:{ARABIC_PROCLITICS})?{arabic_word_pattern('آلية', first=True)}", fold("فيه"))
 
 
 def _sorted(words, language):
