@@ -68,6 +68,12 @@ def test_arabic_matching_stays_on_whole_words():
         assert html == text
 
 
+def test_a_word_beginning_like_the_article_is_not_cut_short():
+    _term("آلية")  # "mechanism": its letters, folded, begin like the article ال
+    html, _ = glossary_mark("<p>فيه آليات و آلية الرقابة.</p>", "ar")
+    assert _marked_words(html) == ["آلية"]  # not فيه (ف + يه), nor the plural آليات
+
+
 def test_a_suffixed_form_is_found_through_also_matches():
     _term("رقابة", also_matches="رقابتها\nرقابات")
     html, _ = glossary_mark("<p>تعزيز رقابتها.</p>", "ar")
