@@ -182,6 +182,7 @@ def test_instructor_creates_a_single_choice_question_with_options_and_a_revision
         ("multiple", [("A", False), ("B", False)], {}, "mark at least one option as correct"),
         ("true_false", [("True", True), ("False", False), ("Maybe", False)], {}, "exactly two options"),
         ("short_answer", [], {"accepted_answers": "  \n "}, "at least one accepted answer"),
+        ("short_answer", [], {"accepted_answers": "Parliament\n…?!\n"}, "Accepted answer “…?!” has no letters"),
         ("numeric", [], {}, "needs its correct number"),
         ("essay", [("A", True), ("B", False)], {}, "only choice and true/false questions have options"),
     ],
