@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,8 @@ from .selectors import (
     module_neighbours,
     progress_for_enrolments,
 )
+from .selectors.catalogue import page_open_to
+from .selectors.titles import page_title_in_language
 from .selectors.translation import page_source, titles_in_language
 from .services import EnrolmentRefused, enrolment_request, enrolment_withdraw, module_complete
 
@@ -32,15 +35,22 @@ def _source(page):
     return source
 
 
-def _live_course(course_id: int) -> CoursePage:
+def _open_to_reader(request, page):
+    """The page, when its view restrictions (login, groups, a password given) admit the reader; else not found."""
+    if not page_open_to(page, request):
+        raise Http404
+    return page
+
+
+def _live_course(request, course_id: int) -> CoursePage:
     course = _source(get_object_or_404(CoursePage.objects.live(), pk=course_id))
-    return get_object_or_404(CoursePage.objects.live().public(), pk=course.pk)
+    return _open_to_reader(request, course)
 
 
 @require_POST
 @login_required
 def course_enrol(request, course_id: int):
-    course = _live_course(course_id)
+    course = _live_course(request, course_id)
     cohort = None
     cohort_id = request.POST.get("cohort", "")
     if cohort_id:
@@ -70,18 +80,18 @@ def course_withdraw(request, course_id: int):
     except EnrolmentRefused as refusal:
         messages.error(request, refusal.message)
     else:
+        title = page_title_in_language(course, get_language())  # the title the student reads it under
         if enrolment.activated_at is None:
-            messages.success(request, _("Your request for “%(course)s” is cancelled.") % {"course": course.title})
+            messages.success(request, _("Your request for “%(course)s” is cancelled.") % {"course": title})
         else:
-            messages.success(request, _("You have withdrawn from “%(course)s”.") % {"course": course.title})
+            messages.success(request, _("You have withdrawn from “%(course)s”.") % {"course": title})
     return redirect(course.url if course.live else "dashboard")
 
 
 @require_POST
 @login_required
 def module_complete_view(request, module_id: int):
-    module = _source(get_object_or_404(ModulePage.objects.live(), pk=module_id))
-    module = get_object_or_404(ModulePage.objects.live().public(), pk=module.pk)
+    module = _open_to_reader(request, _source(get_object_or_404(ModulePage.objects.live(), pk=module_id)))
     try:
         module_complete(user=request.user, module=module)
     except EnrolmentRefused as refusal:

@@ -36,9 +36,10 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Pages are served by Wagtail's view with a cached route (lms.core.routing);
-# Wagtail's own patterns stay behind it for password-protected pages.
+# Wagtail's own patterns stay behind it for password-protected pages (its
+# ``_util/`` addresses, which the pages' pattern must leave to them).
 urlpatterns += [
-    re_path(r"^((?:[\w\-]+/)*)$", routing.serve, name="wagtail_serve"),
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", routing.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
 ]
 

@@ -10,9 +10,13 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from wagtail.models import PageViewRestriction
+
 from ..forms import CatalogueFilterForm
 from ..models import CatalogueIndexPage, CoursePage, ModulePage, Theme
 from .translation import (
+    _implies,
+    _view_restrictions,
     content_language,
     courses_in_language,
     default_language,
@@ -20,6 +24,7 @@ from .translation import (
     source_only,
     titles_in_language,
     translation_keys_in_language,
+    translations_lendable,
 )
 
 COURSE_CARD_FIELDS = (
@@ -160,10 +165,23 @@ def catalogue_search(*, catalogue, params, language=None) -> dict:
     query = (filters.get("q") or "").strip()
     courses = courses.select_related("cover_image").prefetch_related("themes").only(*COURSE_CARD_FIELDS)
     if query:
-        # Translations are searched too: a match in any language finds the course (its source).
+        # Translations are searched too, those that lend their words only: a match in any language
+        # finds the course (its source), but one only in a draft, an alias or a translation more
+        # private than its source would find a course by words its readers are never shown. The
+        # search backend filters on indexed fields only, so its matches are sorted out afterwards.
+        matches = [
+            (page.pk, page.translation_key)
+            for page in CoursePage.objects.live().search(query, fields=None, operator="and")
+        ]
+        lendable = set(
+            translations_lendable(CoursePage.objects.filter(pk__in=[pk for pk, _key in matches])).values_list(
+                "pk", flat=True
+            )
+        )
         rank = {}
-        for page in CoursePage.objects.live().search(query, fields=None, operator="and"):
-            rank.setdefault(page.translation_key, len(rank))
+        for pk, key in matches:
+            if pk in lendable:
+                rank.setdefault(key, len(rank))
         # So are the themes' names in every language: the courses of a theme follow the text's matches.
         named_themes = Theme.objects.filter(name__icontains=query).values("translation_key")
         found = courses.filter(Q(translation_key__in=rank) | Q(themes__translation_key__in=named_themes)).distinct()
@@ -189,17 +207,60 @@ def catalogue_search(*, catalogue, params, language=None) -> dict:
 
 
 def course_outline(*, course) -> list[ModulePage]:
-    """The course's live modules in their order, numbered from 1."""
+    """The course's live modules in their order, numbered from 1: those open to everyone who may open the course.
+
+    The course's address checks its reader against the view restrictions on
+    the course's path (its own and its ancestors'), and its modules inherit
+    them: a module is listed when its own restrictions are no stricter than
+    those (none, or one that a restriction on the course's path implies, as
+    for translations: courses.selectors.translation). A module restricted
+    beyond its course (for instructors only, behind a password of its own) is
+    left out for everyone: the outline is the same for every reader of the
+    course (its content is cached once per course and language), and the
+    module's own address still admits the readers its restriction lets in.
+    Two queries, whatever the number of modules.
+    """
+    modules = ModulePage.objects.child_of(course).live()
+    stricter = module_paths_restricted_beyond_course(course=course)
+    if stricter:
+        modules = modules.exclude(path__in=stricter)
     modules = list(
-        ModulePage.objects.child_of(course)
-        .live()
-        .public()
-        .only("title", "slug", "url_path", "path", "depth", "estimated_minutes", "is_required", "translation_key")
-        .order_by("path")
+        modules.only(
+            "title", "slug", "url_path", "path", "depth", "estimated_minutes", "is_required", "translation_key"
+        ).order_by("path")
     )
     for number, module in enumerate(modules, start=1):
         module.number = number
     return modules
+
+
+def module_paths_restricted_beyond_course(*, course) -> set[str]:
+    """The paths of the course's modules behind a view restriction of their own stricter than the course's.
+
+    One query (every view restriction, as Wagtail's ``.public()`` reads them).
+    """
+    steplen = ModulePage.steplen
+    course_path = {course.path[:end] for end in range(steplen, len(course.path) + 1, steplen)}
+    restrictions = _view_restrictions()
+    above = [restriction for restriction in restrictions if restriction.path in course_path]
+    return {
+        restriction.path
+        for restriction in restrictions
+        if len(restriction.path) == len(course.path) + steplen
+        and restriction.path.startswith(course.path)
+        and restriction.kind != PageViewRestriction.NONE  # admits everyone
+        and not any(_implies(higher, restriction) for higher in above)
+    }
+
+
+def page_open_to(page, request) -> bool:
+    """Whether every view restriction on the page's path (its own and its ancestors') admits this request.
+
+    What Wagtail checks when it serves the page, for actions posted about it
+    (enrolling on a course, completing a module) which do not go through its
+    address: a reader the page would keep out may not act on it either.
+    """
+    return all(restriction.accept_request(request) for restriction in page.get_view_restrictions())
 
 
 class ModuleNavigation:
