@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 DEMO_ACCOUNTS = ("student@example.org", "instructor@example.org", "manager@example.org", "admin@example.org")
 
 
-@pytest.fixture
-def seeded(catalogue):
-    call_command("seed_demo", verbosity=0)
+# ``seeded``: the demo, seeded once for the module (tests/demo/conftest.py).
 
 
 def test_seed_demo_builds_five_substantive_courses(seeded):
