@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from wagtail.images import get_image_model
 
-from courses.api import EnrolmentStatus, enrolment_get
+from courses.api import EnrolmentStatus, enrolment_get, titles_in_language
 
 from .grading import is_correct, student_view
 from .models import Assessment, Attempt, AttemptQuestion, AttemptStatus, FeedbackPolicy, QuestionType
@@ -321,6 +321,7 @@ def assessment_statuses_for_course(*, user, course_id: int, language: str | None
             "pass_mark_percent",
             "module__title",
             "module__path",
+            "module__translation_key",
         )
     )
     by_assessment: dict[int, list[Attempt]] = {}
@@ -330,7 +331,10 @@ def assessment_statuses_for_course(*, user, course_id: int, language: str | None
         .order_by("number")
     ):
         by_assessment.setdefault(attempt.assessment_id, []).append(attempt)
-    titles = assessment_titles(assessment_ids=[a.pk for a in assessments], language=language) if language else {}
+    titles = {}
+    if language:  # titles in the reader's language where translated (a fixed number more queries)
+        titles = assessment_titles(assessment_ids=[a.pk for a in assessments], language=language)
+        titles_in_language([a.module for a in assessments if a.module_id], language)
     statuses = []
     for assessment in assessments:
         attempts = by_assessment.get(assessment.pk, [])
@@ -378,6 +382,7 @@ def attempt_results_for_student(*, user, language: str | None = None) -> list[di
             "assessment__id",
             "assessment__title",
             "assessment__course__title",
+            "assessment__course__translation_key",
         )
         .order_by("assessment_id", "number")
     )
@@ -385,14 +390,17 @@ def attempt_results_for_student(*, user, language: str | None = None) -> list[di
     for attempt in attempts:
         row = results.setdefault(
             attempt.assessment_id,
-            {"assessment": attempt.assessment, "course_title": attempt.assessment.course.title, "count": 0},
+            {"assessment": attempt.assessment, "course": attempt.assessment.course, "count": 0},
         )
         row["count"] += 1
         row["latest"] = attempt
         if attempt.status == AttemptStatus.GRADED and (row.get("best") is None or attempt.percent > row["best"]):
             row["best"] = attempt.percent
-    if language:  # titles in the reader's language where translated (one more query)
+    if language:  # titles in the reader's language where translated (a fixed number more queries)
         titles = assessment_titles(assessment_ids=results, language=language)
         for assessment_id, row in results.items():
             row["assessment"].title = titles.get(assessment_id, row["assessment"].title)
+        titles_in_language([row["course"] for row in results.values()], language)
+    for row in results.values():
+        row["course_title"] = row.pop("course").title
     return sorted(results.values(), key=lambda row: row["latest"].started_at, reverse=True)

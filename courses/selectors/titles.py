@@ -4,8 +4,9 @@ A page read on the site gets its translation's words from ``page_for_reader``,
 which follows the active language. An email is written in its recipient's
 language, named explicitly, whatever language is active where it is sent (a
 worker, a manager's request in another language): this names the page in that
-language by the same rule, that of a lendable translation (live, not an
-alias, public), and by the source's own title otherwise.
+language by the same rule, that of a lendable translation (live, not an alias,
+and no more restricted than its source: ``translations_lendable`` in
+courses.selectors.translation), and by the source's own title otherwise.
 """
 
 from wagtail.models import Page
