@@ -3,19 +3,14 @@
 from django.core.management import call_command
 from django.utils.html import escape
 
-import pytest
-
 from courses.models import CatalogueIndexPage, CoursePage, HomePage, Theme
 from lms.demo import site_words
 from lms.demo.management.commands.seed_demo import THEMES
 
-pytestmark = pytest.mark.django_db
-
 LANGUAGES = ("fr", "es", "pt", "ru", "ar")
 
 
-def test_seed_demo_translates_the_home_and_catalogue_pages_and_every_theme(client, catalogue):
-    call_command("seed_demo", verbosity=0)
+def test_seed_demo_translates_the_home_and_catalogue_pages_and_every_theme(client, seeded):
     for language in LANGUAGES:
         client.cookies["lms_language"] = language
         home_title, home_intro = site_words.SITE_PAGES[language]["home"]
@@ -38,15 +33,14 @@ def test_seed_demo_translates_the_home_and_catalogue_pages_and_every_theme(clien
     assert CoursePage.objects.filter(locale__language_code="en").count() >= 5
 
 
-def test_seed_demo_twice_adds_no_theme_or_page_translation(catalogue):
-    call_command("seed_demo", verbosity=0)
+def test_seed_demo_twice_adds_no_theme_or_page_translation(seeded):
     counts = (Theme.objects.count(), HomePage.objects.count(), CatalogueIndexPage.objects.count())
     assert site_words.site_pages_load() == 0 and site_words.themes_load() == 0
     call_command("seed_demo", verbosity=0)
     assert (Theme.objects.count(), HomePage.objects.count(), CatalogueIndexPage.objects.count()) == counts
 
 
-def test_every_demo_theme_and_page_is_worded_in_every_language():
+def test_every_demo_theme_and_page_is_worded_in_every_language():  # no database
     slugs = {slug for slug, _name, _text in THEMES}
     assert set(site_words.THEMES) == slugs
     for slug, languages in site_words.THEMES.items():
