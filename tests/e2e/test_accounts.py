@@ -44,6 +44,8 @@ def test_sign_in_wrong_password_announces_error(page, student, site_tree):
 
 
 def test_sign_up_new_student_lands_on_dashboard(page, site_tree):
+    from lms.accounts.models import User
+
     page.goto("/accounts/signup/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
     assert_accessible(page, "sign-up")
@@ -52,6 +54,8 @@ def test_sign_up_new_student_lands_on_dashboard(page, site_tree):
     page.get_by_label("Given names (Latin script)").fill("Kwame")
     page.get_by_label("Family name (Latin script)").fill("Mensah")
     page.get_by_label("Country").select_option("GH")
+    # The form offers the language being read; English for this English browser.
+    expect(page.locator("select[name=preferred_language]")).to_have_value("en")
     page.get_by_label(re.compile(r"^Password:?$")).fill("correct horse battery")
     page.get_by_label("Password again").fill("correct horse battery")
     page.get_by_role("button", name="Create account").click()
@@ -60,3 +64,5 @@ def test_sign_up_new_student_lands_on_dashboard(page, site_tree):
     expect(page.get_by_role("status")).to_contain_text("Your account is ready")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kwame")
     assert_accessible(page, "dashboard after sign-up")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    assert User.objects.get(email="kwame.mensah@example.org").preferred_language == "en"

@@ -2,7 +2,8 @@
 
 Open course: enrol, read and complete the modules, follow the resume link, finish the course.
 Approval course: request a place, see it waiting, cancel the request. Closed course and a
-course with a missing prerequisite: no enrol button, and why. The course page in Arabic.
+course with a missing prerequisite: no enrol button, and why. The course and module pages in
+Arabic are in test_rtl.py.
 """
 
 import datetime
@@ -313,40 +314,3 @@ def test_closed_course_and_missing_prerequisite_offer_no_enrol_button(page, curr
     expect(missing.get_by_role("link")).to_have_attribute("href", curriculum["oversight"].url)
     expect(_enrol_buttons(page)).to_have_count(0)
     assert_accessible(page, "course with a missing prerequisite, signed in")
-
-
-def test_course_page_in_arabic_is_right_to_left_and_accessible(page, curriculum, cohorts, student):
-    from courses.factories import EnrolmentFactory
-    from courses.models import ModuleProgress
-
-    with transaction.atomic():
-        enrolment = EnrolmentFactory(user=student, course=curriculum["course"], cohort=cohorts["spring"])
-        ModuleProgress.objects.create(
-            enrolment=enrolment,
-            module=curriculum["modules"][0],
-            started_at=timezone.now(),
-            completed_at=timezone.now(),
-        )
-
-    _sign_in(page, COURSE_URL)
-    switcher = page.locator("form.language-switch")
-    switcher.get_by_role("combobox").select_option(label="العربية")
-    switcher.get_by_role("button").click()
-    html = page.locator("html")
-    expect(html).to_have_attribute("lang", "ar")
-    expect(html).to_have_attribute("dir", "rtl")
-    page.wait_for_load_state()
-    assert page.url.endswith(COURSE_URL), "the switcher should bring the student back to the course"
-
-    panel = page.locator("section.enrolment")
-    bar = panel.locator("progress")
-    expect(bar).to_have_attribute("value", "33")
-    expect(panel.locator(f"a[href='{curriculum['modules'][1].url}']")).to_be_visible()
-    text = panel.locator(".progress__text")
-    assert bar.bounding_box()["x"] > text.bounding_box()["x"], "the progress bar should come first, on the right"
-    assert_accessible(page, "course, enrolled with progress, in Arabic")
-
-    page.goto(curriculum["modules"][1].url)
-    expect(html).to_have_attribute("dir", "rtl")
-    expect(page.locator(".module-actions button[type=submit]")).to_be_visible()
-    assert_accessible(page, "module, unlocked, in Arabic")

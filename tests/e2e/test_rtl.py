@@ -100,13 +100,17 @@ def _header_mirrored(page) -> None:
 
 
 def _arabic_translation_publish(curriculum) -> None:
-    """The course and its modules in Arabic: a reader of Arabic gets their words, and their direction."""
+    """The home and catalogue pages, the course and its modules in Arabic: a reader of Arabic gets
+    their words, and their direction (an untranslated page shows its English, left to right)."""
     from django.db import transaction
 
     from courses.api import page_translation_save
 
     titles = ("لماذا تهم الرقابة المدنية", "مؤسسات الرقابة", "الميزانيات والمساءلة")
+    catalogue = curriculum["catalogue"]
     with transaction.atomic():
+        page_translation_save(source=catalogue.get_parent().specific, language="ar", fields={"title": "التعلم المهني"})
+        page_translation_save(source=catalogue, language="ar", fields={"title": "دليل الدورات"})
         page_translation_save(
             source=curriculum["course"],
             language="ar",
@@ -132,7 +136,12 @@ def test_student_pages_in_arabic_mirror_and_pass_axe(page, curriculum, student, 
     def course():
         title, cover = _box(page.get_by_role("heading", level=1)), _box(page.locator(".course-head picture"))
         assert cover["x"] < title["x"], "the cover should sit to the left of the title column"
-        _fills_from_the_right(page.locator(".enrolment progress"), "the course page's progress bar")
+        panel = page.locator("section.enrolment")
+        bar = panel.locator("progress")
+        expect(bar).to_have_attribute("value", "33")
+        _fills_from_the_right(bar, "the course page's progress bar")
+        assert _box(bar)["x"] > _box(panel.locator(".progress__text"))["x"], "the bar should come first, on the right"
+        expect(panel.locator(f"a[href='{curriculum['modules'][1].url}']")).to_be_visible()
 
     def module():
         article, outline = _box(page.locator("article.module")), _box(page.locator("nav.module-outline"))
@@ -144,6 +153,7 @@ def test_student_pages_in_arabic_mirror_and_pass_axe(page, curriculum, student, 
         )
         assert "←" in arrow, f"the next module's arrow should point left, found {arrow}"
         _starts_on_the_right(page, page.get_by_role("heading", level=1), "the module's title")
+        expect(page.locator(".module-actions button[type=submit]")).to_be_visible()  # unlocked: it can be done
 
     def assessment():
         # The title and instructions are in the assessment's own language (English here) and read
@@ -222,6 +232,18 @@ def test_report_dashboard_in_arabic_for_a_program_manager(page, world):  # noqa:
     assert _centre(_box(menu)) > half, f"Wagtail's menu should be on the right in Arabic, found {_box(menu)}"
     heading = _text_box(page.get_by_role("heading", level=1))
     assert _right(heading) > half and _right(heading) < _box(menu)["x"], "the title should start beside the menu"
-    bar = page.locator("table.reports-chart svg.reports-bar").first
-    cell, filled = _box(bar), _box(bar.locator("rect"))
-    assert abs(_right(filled) - _right(cell)) < 2, "the chart's bars should grow from the right"
+    # Ghana's students: six places, two certified. A full bar for the enrolled, and the certified
+    # a third of it, each growing from the right of its cell.
+    bars = page.locator("table.reports-chart").first.locator("svg.reports-bar")
+    expect(bars).to_have_count(5)
+    full, third = bars.nth(0), bars.nth(4)
+    assert abs(_box(full.locator("rect"))["width"] - _box(full)["width"]) < 2, "the enrolled should fill the bar"
+    for bar in (full, third):
+        cell, filled = _box(bar), _box(bar.locator("rect"))
+        assert abs(_right(filled) - _right(cell)) < 2, "the chart's bars should grow from the right"
+    cell, filled = _box(third), _box(third.locator("rect"))
+    assert filled["width"] < cell["width"] * 0.5, f"the certified should fill a third of the bar: {filled} in {cell}"
+    assert filled["x"] > cell["x"] + cell["width"] * 0.4, "the bar should grow from the right in Arabic"
+    # The numbers column sits to the right of the bars, as the table is mirrored.
+    first_row = page.locator("table.reports-chart").first.locator("tbody tr").first
+    assert _box(first_row.locator("th"))["x"] > _box(first_row.locator("td").last)["x"]
