@@ -67,6 +67,15 @@ def _course_deleted(sender, instance, **kwargs):
     course_instructors_group_delete(course_id=instance.pk)
 
 
+def _theme_deleted(sender, instance, **kwargs):
+    """A source theme deleted takes its translations with it: they would be themes of nothing."""
+    pagecache.content_changed()
+    from .selectors.translation import default_language
+
+    if instance.locale.language_code == default_language():
+        Theme.objects.filter(translation_key=instance.translation_key).exclude(pk=instance.pk).delete()
+
+
 def _cohort_changed(sender, instance, **kwargs):
     # Places left and the cohorts offered show in the course's enrolment panel.
     pagecache.versions_bump_on_commit(pagecache.version_key("course", instance.course_id))
@@ -106,4 +115,4 @@ def connect() -> None:
     post_delete.connect(_module_deleted, sender=ModulePage, dispatch_uid="courses_module_deleted")
     post_page_move.connect(_page_moved, dispatch_uid="courses_page_moved")
     post_save.connect(_content_changed, sender=Theme, dispatch_uid="courses_theme_saved")
-    post_delete.connect(_content_changed, sender=Theme, dispatch_uid="courses_theme_deleted")
+    post_delete.connect(_theme_deleted, sender=Theme, dispatch_uid="courses_theme_deleted")

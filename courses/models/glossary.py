@@ -21,7 +21,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from lms.core import pagecache
 
-from .catalogue import Theme
+from .catalogue import Theme, themes_of_default_locale
 
 GLOSSARY_VERSION_KEY = pagecache.version_key("glossary", "all")
 
@@ -57,6 +57,7 @@ class GlossaryTerm(TranslatableMixin, index.Indexed, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="glossary_terms",
+        limit_choices_to=themes_of_default_locale,
     )
     approved = models.BooleanField(
         _("approved translation"),

@@ -139,6 +139,25 @@ def test_courses_choose_among_source_themes_only(course, theme, french_theme):
     assert list(theme_list()) == [theme]
 
 
+def test_glossary_terms_choose_among_source_themes_only(theme, french_theme):
+    from django.forms import modelform_factory
+
+    from courses.models import GlossaryTerm
+
+    choices = modelform_factory(GlossaryTerm, fields=["theme"])().fields["theme"].queryset
+    assert theme in choices and french_theme not in choices
+
+
+def test_deleting_a_source_theme_deletes_its_translations_and_deleting_a_translation_keeps_the_source(
+    theme, french_theme
+):
+    spanish = theme_translation_create(theme, "es", "Relaciones cívico-militares")
+    spanish.delete()
+    assert set(Theme.objects.filter(translation_key=theme.translation_key)) == {theme, french_theme}
+    theme.delete()
+    assert not Theme.objects.filter(translation_key=theme.translation_key).exists()
+
+
 def test_themes_in_language_costs_one_query_for_any_number_of_themes(django_assert_num_queries, catalogue):
     themes = [ThemeFactory() for _ in range(6)]
     for theme in themes[:4]:
