@@ -10,6 +10,10 @@ ACTIONS = {
     "certificates.revoke": (_("Certificate revoked"), _("Certificate revoked")),
     "certificates.reissue": (_("Certificate reissued"), _("Certificate reissued with a new code")),
     "certificates.replace": (_("Certificate replaced"), _("Certificate replaced by a reissue")),
+    "certificates.files": (
+        _("Certificate file made"),
+        _("Certificate's PDF rendered and signed when first asked for (it was issued without one)"),
+    ),
     "certificates.bulk_issue": (_("Certificate issued for a cohort"), _("Certificate issued for a whole cohort")),
 }
 

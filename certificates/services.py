@@ -344,7 +344,8 @@ def certificate_files_ensure(*, certificate_id: int) -> Certificate | None:
     outside any transaction and the result is kept only by a conditional update (still
     issued, still without a file): two requests at once may both render, but one file
     is stored and the other removed, and a certificate revoked meanwhile keeps none.
-    Nothing is logged or emailed: the certificate was issued long before.
+    Nothing is emailed (the certificate was issued long before); the file's making is
+    logged, with its digest, so the audit trail says when the PDF anyone holds was made.
     """
     wanted = Certificate.objects.select_related("template", "template_revision").filter(
         pk=certificate_id, status=CertificateStatus.ISSUED
@@ -368,7 +369,11 @@ def certificate_files_ensure(*, certificate_id: int) -> Certificate | None:
     )
     if not won:
         transaction.on_commit(lambda: certificate.pdf.storage.delete(stored))
-    return wanted.first()
+        return wanted.first()
+    made = wanted.first()
+    if made is not None:
+        log(instance=made, action="certificates.files", user=None, data={"sha256": made.pdf_sha256})
+    return made
 
 
 def certificate_render_failed(*, certificate_id: int, error: str) -> None:

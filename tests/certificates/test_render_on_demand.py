@@ -116,6 +116,11 @@ def test_the_holder_gets_a_signed_pdf_on_first_request_and_the_same_file_after(s
     assert stored.render_error == "" and stored.notified_at == unrendered.notified_at
     assert _stored_files(unrendered.code) == [os.path.basename(stored.pdf.name)]
     assert mail.outbox == []  # issued long ago: nobody is emailed again
+    # The audit trail says when the file was made, and which file (once: the second request made none).
+    from wagtail.models import ModelLogEntry
+
+    made = ModelLogEntry.objects.filter(object_id=str(stored.pk), action="certificates.files")
+    assert [entry.data for entry in made] == [{"sha256": stored.pdf_sha256}]
 
     credential = student_client.get(reverse("certificate_credential", args=[unrendered.code]))
     assert credential.status_code == 200
