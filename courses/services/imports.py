@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from django_countries import countries
 
-from lms.accounts.api import Role, SponsoringProgram, User, user_bulk_upsert
+from lms.accounts.api import Role, SponsoringProgram, User, manager_scope_filter, user_bulk_upsert
 
 from ..models import Cohort, Enrolment, EnrolmentEvent, EnrolmentSource, EnrolmentStatus
 from ..models.learning import PLACE_HOLDING_STATUSES
@@ -629,6 +629,14 @@ def cohort_students_import(*, cohort_id: int, data: bytes, actor) -> StudentImpo
     program, so such a manager could pull any student, with their history, into
     their scope (``courses/wagtail_admin/imports.py``, ``docs/enrolment.md``).
     """
+    # The admin view checks this too; the service refuses on its own as well, whoever calls it.
+    if actor is not None and not student_import_allowed(actor):
+        raise _refuse(
+            _(
+                "Only program managers without a scope and administrators may import students: "
+                "an import can change any student's country and program."
+            )
+        )
     # Reading and checking take seconds for a large file: no lock is held meanwhile.
     student_file = student_file_read(data=data)
     _cohort_open_check(Cohort.objects.select_related("course").filter(pk=cohort_id).first())
@@ -642,6 +650,11 @@ def cohort_students_import(*, cohort_id: int, data: bytes, actor) -> StudentImpo
         raise _refuse(
             _("Someone changed one of these students while the file was imported. Nothing was imported: try again.")
         ) from error
+
+
+def student_import_allowed(user) -> bool:
+    """Whether ``user`` may import students: an active holder of the permission, not limited by a scope."""
+    return bool(user.is_active and user.has_perm("courses.import_students") and manager_scope_filter(user=user) is None)
 
 
 def _cohort_open_check(cohort: Cohort | None) -> None:

@@ -19,8 +19,6 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
-from lms.accounts.api import manager_scope_filter
-
 from ..forms import StudentImportForm
 from ..models import Cohort
 from ..services.imports import (
@@ -28,6 +26,7 @@ from ..services.imports import (
     MAX_ROWS,
     StudentImportRefused,
     cohort_students_import,
+    student_import_allowed,
     student_import_template_csv,
 )
 
@@ -41,7 +40,7 @@ def _may_import(user) -> bool:
     # student's email and the officer's own country or program would rewrite that
     # student's profile and so pull them, and their history, into the scope.
     # Bulk import is for unscoped program managers and administrators (docs/enrolment.md).
-    return user.is_active and user.has_perm(IMPORT_PERMISSION) and manager_scope_filter(user=user) is None
+    return student_import_allowed(user)
 
 
 class StudentImportView(WagtailAdminTemplateMixin, FormView):

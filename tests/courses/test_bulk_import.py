@@ -332,6 +332,7 @@ def test_cohort_students_import_queries_do_not_grow_with_the_rows(
             cohort_students_import(cohort_id=cohort.pk, data=_csv(rows), actor=manager)
         return len(captured)
 
+    queries_for(1, "warm")  # the manager's permissions are read once, then kept on the user object
     assert queries_for(5, "few") == queries_for(400, "many")
 
 
@@ -668,3 +669,14 @@ def test_cohort_students_import_never_changes_staff_accounts(cohort, manager, re
     assert (line, column) == (2, "Email") and "member of staff" in message
     person.refresh_from_db()
     assert person.first_name == name_before
+
+
+def test_the_service_refuses_a_scoped_manager_or_a_student_whoever_calls_it(cohort, manager, student):
+    """The admin screen is closed to them; the service refuses them too, with nothing written."""
+    from lms.accounts.models import ManagerScope
+
+    data = _csv([AMINA])
+    ManagerScope.objects.create(user=manager, countries=["SN"])
+    for actor in (manager, student):
+        refusal = _refused(cohort, data, actor)
+        assert "Only program managers without a scope" in _only_problem(refusal)[2]
