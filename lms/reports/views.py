@@ -246,7 +246,9 @@ def _page(source, number, *, counted=None) -> Page:
     except (TypeError, ValueError):
         wanted = 1
     start = (wanted - 1) * PAGE_SIZE
-    count, rows = reads_at_once((counted or source).count, lambda: list(source[start : start + PAGE_SIZE]))
+    count, rows = reads_at_once(
+        (source if counted is None else counted).count, lambda: list(source[start : start + PAGE_SIZE])
+    )
     paginator.count = count  # read already: Paginator would count again
     if rows or wanted == 1:
         return Page(rows, wanted, paginator)

@@ -100,3 +100,19 @@ def test_queries_of_the_dashboard_are_few(data, manager_client):
     queries = _queries(manager_client, url, params)
     # The filter choices, the manager's scope, and the dashboard's own figures: a handful, not per row.
     assert len(queries) < 25, "\n".join(queries)
+
+
+def test_report_pages_count_their_rows_and_read_only_the_page_shown(data, manager_client):
+    """A list of 100,000 students shows 50: the page must count the rest, never read them all."""
+    _grow(data)
+    for name in ("students", "at_risk", "students.certificate_issued", "roster"):
+        url, params = _urls(data)[name]
+        enrolment_reads = [sql for sql in _queries(manager_client, url, params) if '"courses_enrolment"' in sql]
+        counts = [sql for sql in enrolment_reads if "COUNT(" in sql.upper()]
+        unbounded = [
+            sql
+            for sql in enrolment_reads
+            if "COUNT(" not in sql.upper() and " LIMIT " not in sql.upper() and "WHERE" in sql.upper()
+        ]
+        assert counts, (name, enrolment_reads)
+        assert not unbounded, (name, unbounded)
