@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import PageViewRestriction
 
+from lms.core.text import collation_key
+
 from ..forms import CatalogueFilterForm
 from ..models import CatalogueIndexPage, CoursePage, ModulePage, Theme
 from .translation import (
@@ -140,7 +142,7 @@ def catalogue_search(*, catalogue, params, language=None) -> dict:
     theme_words = theme_translations(language=language)
     themes = list(theme_list())
     themes_in_language(themes, language, translations=theme_words)
-    themes.sort(key=lambda theme: theme.name.casefold())
+    themes.sort(key=lambda theme: collation_key(theme.name, language or default_language()))
     form = CatalogueFilterForm(params, themes=themes)
     problems = []
     if form.is_valid():

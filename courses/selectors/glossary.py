@@ -20,6 +20,7 @@ from django.utils.html import escape
 from lms.core import pagecache
 from lms.core.text import (
     ARABIC_PROCLITICS,
+    arabic_may_hold_article,
     arabic_word_forms,
     arabic_word_pattern,
     collation_key,
@@ -132,7 +133,7 @@ _matchers: dict[tuple[str, str], GlossaryMatcher] = {}
 _MOST_OPTIONAL_ARTICLES = 5  # a term's words beyond the fifth keep their article as written (2**5 spellings)
 
 
-def _word_pattern(word: str) -> str:
+def _word_pattern(word: str, *, as_written: bool = False) -> str:
     """A word as it may appear in folded text: any run of spaces between its parts, Arabic with its article.
 
     It starts with a literal character and holds no group, so that the regular
@@ -141,15 +142,17 @@ def _word_pattern(word: str) -> str:
     makes it ten times slower).
     """
     return r"\s+".join(
-        arabic_word_pattern(part, first=index == 0) if is_arabic(part) else re.escape(fold(part))
+        arabic_word_pattern(part, first=index == 0, as_written=as_written and index == 0)
+        if is_arabic(part)
+        else re.escape(fold(part))
         for index, part in enumerate(word.split())
     )
 
 
-def _word_spellings(word: str) -> list[str]:
+def _word_spellings(word: str, *, as_written: bool = False) -> list[str]:
     """Every text ``_word_pattern(word)`` matches, folded, one space between words (Arabic: with and without ال)."""
     choices = [
-        arabic_word_forms(part, first=index == 0)
+        arabic_word_forms(part, first=index == 0, as_written=as_written and index == 0)
         if is_arabic(part) and index <= _MOST_OPTIONAL_ARTICLES
         else (fold(part),)
         for index, part in enumerate(word.split())
@@ -184,9 +187,12 @@ def glossary_matcher(glossary: Glossary) -> GlossaryMatcher:
     for entry in glossary.entries:
         for word in entry.words:
             for form in _word_forms(word):
-                alternatives.setdefault(_word_pattern(form), len(fold(form)))
-                for spelling in _word_spellings(form):
-                    entry_for_words.setdefault(spelling, entry)
+                # A first word beginning with alef-lam is also matched whole: its article may be its own letters.
+                first = form.split()[0] if form.split() else ""
+                for as_written in (False, True) if arabic_may_hold_article(first) else (False,):
+                    alternatives.setdefault(_word_pattern(form, as_written=as_written), len(fold(form)))
+                    for spelling in _word_spellings(form, as_written=as_written):
+                        entry_for_words.setdefault(spelling, entry)
     pattern = None
     if alternatives:
         body = "|".join(sorted(alternatives, key=alternatives.__getitem__, reverse=True))

@@ -130,8 +130,13 @@ def answer_normalise(text: str, *, case_sensitive: bool = False) -> str:
     return words[start:end]
 
 
+# Punctuation that is part of an answer, not around it: a sign (-5 is not 5), C#, 5%, R&D, 24/7.
+_KEPT_AT_EDGES = frozenset("-#%&*@/\\‰‱°")
+
+
 def _is_edge(char: str) -> bool:
-    return char == " " or unicodedata.category(char).startswith("P")
+    """Spaces and sentence punctuation (full stops, commas, quotes, brackets), never a sign or a symbol."""
+    return char == " " or (unicodedata.category(char).startswith("P") and char not in _KEPT_AT_EDGES)
 
 
 def is_arabic(text: str) -> bool:
@@ -143,7 +148,7 @@ def is_arabic(text: str) -> bool:
 ARABIC_PROCLITICS = "(?:[وف](?:[بك]?ال|لل|[بكل])?|[بك]?ال|لل|[بكل])"  # never empty
 
 
-def arabic_word_pattern(word: str, *, first: bool) -> str:
+def arabic_word_pattern(word: str, *, first: bool, as_written: bool = False) -> str:
     """A regular expression for an Arabic word of a term, in folded text.
 
     Arabic writes the article ال and the one-letter proclitics و (and), ف (so),
@@ -156,15 +161,25 @@ def arabic_word_pattern(word: str, *, first: bool) -> str:
     regular expression engine can still skip a term by its first letter. The
     article is recognised in the word as written (آلية is not ال + يه).
     Suffixes (ها، ات) are not handled: add such forms to the term's "also matches".
+
+    A word that begins with the letters ا ل may not carry the article at all
+    (التزام, commitment: the ل is the root's), and then takes one of its own
+    (الالتزام): ``as_written`` gives the pattern of the word as written, whole,
+    which the caller adds beside the stem's for such a first word.
     """
-    stem_pattern = re.escape(_arabic_stem(word))
+    stem_pattern = re.escape(fold(word) if as_written else _arabic_stem(word))
     return stem_pattern if first else f"(?:ال)?{stem_pattern}"
 
 
-def arabic_word_forms(word: str, *, first: bool) -> tuple[str, ...]:
+def arabic_word_forms(word: str, *, first: bool, as_written: bool = False) -> tuple[str, ...]:
     """What ``arabic_word_pattern`` matches, spelled out (folded): the stem, and after the first word also with ال."""
-    stem = _arabic_stem(word)
+    stem = fold(word) if as_written else _arabic_stem(word)
     return (stem,) if first else (stem, ARABIC_ARTICLE + stem)
+
+
+def arabic_may_hold_article(word: str) -> bool:
+    """Whether an Arabic word's first letters read as the article, which may also be the word's own (التزام)."""
+    return is_arabic(word) and fold(word).startswith(ARABIC_ARTICLE) and _arabic_stem(word) != fold(word)
 
 
 def _arabic_stem(word: str) -> str:

@@ -56,7 +56,7 @@ def test_answer_normalise_sets_aside_what_keyboards_and_typography_change(typed,
     assert answer_normalise(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["", "   ", "...", " ?! ", "«»", "—", "\u200f", "؟،"])
+@pytest.mark.parametrize("typed", ["", "   ", "...", " ?! ", "«»", "…", "\u200f", "؟،"])
 def test_answer_normalise_of_nothing_but_spaces_and_punctuation_is_empty(typed):
     assert answer_normalise(typed) == ""
 
@@ -162,3 +162,16 @@ def test_index_letters_group_words_as_dictionaries_do():
     assert [index_letter(word, "ar") for word in ["الرقابة", "أمن", "إصلاح", "بناء"]] == ["ر", "ا", "ا", "ب"]
     assert index_letter("ñandú", "es") == "Ñ" and index_letter("ñandú", "pt") == "N"
     assert index_letter("  ", "fr") == ""
+
+
+@pytest.mark.parametrize(
+    "given,accepted",
+    [("-5", "5"), ("C#", "C"), ("5%", "5"), ("R&D", "R"), ("24/7", "24"), ("−5", "5")],
+)
+def test_signs_and_symbols_at_the_edges_are_part_of_the_answer(given, accepted):
+    assert answer_normalise(given) != answer_normalise(accepted)
+
+
+def test_sentence_punctuation_around_the_answer_is_still_set_aside():
+    assert answer_normalise("«Parliament.»") == answer_normalise("(parliament)") == "parliament"
+    assert answer_normalise("-5.") == answer_normalise("−5") == "-5"

@@ -74,6 +74,13 @@ def test_a_word_beginning_like_the_article_is_not_cut_short():
     assert _marked_words(html) == ["آلية"]  # not فيه (ف + يه), nor the plural آليات
 
 
+def test_a_word_whose_own_letters_begin_like_the_article_is_found_with_the_article_added():
+    _term("التزام")  # "commitment": its ا ل are the word's own, and it takes the article too
+    for written in ("التزام", "والتزام", "الالتزام", "بالالتزام"):
+        html, _ = glossary_mark(f"<p>نص عن {written} الدول.</p>", "ar")
+        assert _marked_words(html) == [written]
+
+
 def test_a_suffixed_form_is_found_through_also_matches():
     _term("رقابة", also_matches="رقابتها\nرقابات")
     html, _ = glossary_mark("<p>تعزيز رقابتها.</p>", "ar")

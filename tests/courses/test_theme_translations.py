@@ -102,12 +102,15 @@ def test_catalogue_search_finds_courses_by_a_themes_name_in_any_language(client,
 
 def test_filters_list_themes_in_the_readers_alphabetical_order(client, catalogue, theme):
     ThemeFactory(name="Doctrine and interoperability", slug="doctrine")
+    ThemeFactory(name="Military ethics", slug="ethics")
     theme_translation_create(theme, "fr", "Relations civilo-militaires")
     theme_translation_create(Theme.objects.get(slug="doctrine", locale__language_code="en"), "fr", "Doctrine")
+    theme_translation_create(Theme.objects.get(slug="ethics", locale__language_code="en"), "fr", "Éthique militaire")
     options = list(_theme_options(_reader(client, "fr").get("/catalogue/").text).values())
-    assert options[1:] == ["Doctrine", "Relations civilo-militaires"]
+    # É among the e's, as a French dictionary files it, not after z.
+    assert options[1:] == ["Doctrine", "Éthique militaire", "Relations civilo-militaires"]
     options = list(_theme_options(_reader(client, "en").get("/catalogue/").text).values())
-    assert options[1:] == ["Civil-military relations", "Doctrine and interoperability"]
+    assert options[1:] == ["Civil-military relations", "Doctrine and interoperability", "Military ethics"]
 
 
 def test_a_translation_keeps_the_source_slug_and_names_are_unique_per_language(theme, french_theme):
