@@ -18,6 +18,30 @@ from lms.accounts.roles import Role
 VISIBILITY_TIMEOUT = 3  # seconds before Redis hands an unacknowledged task to another worker
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete():
+    """Empty tables with DELETE rather than TRUNCATE after each transactional test.
+
+    PostgreSQL's TRUNCATE makes new files for every table and index: one to two seconds for this
+    schema, paid after every transactional test (the browser tests, the worker and concurrency
+    tests). DELETE of the few rows such a test writes takes milliseconds, and all the schema's
+    foreign keys are deferred, so the order does not matter. Sequences are left alone either way
+    (Django flushes without resetting them); a flush that asks for more gets Django's TRUNCATE.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _temporary_media_removed():
     """lms.settings.test puts uploads, private files and the signing key in temporary folders; removed at the end."""

@@ -49,33 +49,12 @@ def browser(_migrated_snapshot):
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def _flush_by_delete():
-    """Empty tables with DELETE rather than TRUNCATE after each browser test.
-
-    PostgreSQL's TRUNCATE makes new files for every table and index: about 1.7 s for this
-    schema, paid after every transactional test. DELETE of the few rows a browser test
-    writes takes milliseconds, and all the schema's foreign keys are deferred, so the order
-    does not matter. Sequences are left alone either way (Django flushes without resetting
-    them); a flush that asks for more gets Django's TRUNCATE.
-    """
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    truncate = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences or allow_cascade:
-            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
-        yield
-
-
 @pytest.fixture(autouse=True)
-def _migrated_site(browser, _flush_by_delete, django_db_serialized_rollback):
-    """Every browser test starts from the migrated site tree (see the module docstring)."""
+def _migrated_site(browser, django_db_serialized_rollback):
+    """Every browser test starts from the migrated site tree (see the module docstring).
+
+    The tables are emptied with DELETE after each test, not TRUNCATE (tests/conftest.py).
+    """
 
 
 @pytest.fixture
