@@ -51,12 +51,15 @@ check: $(VENV)/.installed-test
 	  $(MANAGE) check --deploy --fail-level WARNING; status=$$?; rm -rf $$keydir; exit $$status
 	$(BIN)/lint-imports
 
+# pytest-xdist processes for `make pytest` (one per core of a CI machine); each gets its own test
+# database (<name>_gw0, <name>_gw1…) and Redis database (the URL's, plus its number). 0: one process.
+PYTEST_WORKERS ?= 2
 pytest: $(VENV)/.installed-test
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(MANAGE) catalogues_compile
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/python scripts/check_services.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(BIN)/pytest --create-db
+	  $(BIN)/pytest --create-db -n $(PYTEST_WORKERS) --dist worksteal
 
 test: install-test lint check pytest
 

@@ -2,12 +2,37 @@
 
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 # Tests always run against PostgreSQL: the machine's own unless DATABASE_URL says otherwise.
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms")
 
-from .base import *  # noqa: F403
-from .base import env
+
+def _redis_url_of_this_process(url: str, xdist_worker: str) -> str:
+    """Under pytest-xdist (`make pytest`), each test process (gw0, gw1…) gets a Redis database of its own.
+
+    The worker tests' Celery queues are named per test already, but Redis keeps unacknowledged
+    messages in one list per database, and any Celery worker restores those past their visibility
+    timeout: another process's worker would take back a task still running. gwN uses the database
+    REDIS_URL names plus N (of Redis's 16). Decided here, before anything reads the setting, so
+    the test process, its Celery app and the workers it starts (which inherit the result) agree.
+    """
+    if not url or not xdist_worker.startswith("gw"):
+        return url
+    parsed = urlsplit(url)
+    base = int(parsed.path.strip("/") or 0)
+    return urlunsplit(parsed._replace(path=f"/{(base + int(xdist_worker[2:])) % 16}"))
+
+
+if os.environ.get("REDIS_URL"):
+    # The URL given, kept aside so that a process started by a test works the same one out again.
+    os.environ.setdefault("TEST_REDIS_URL_GIVEN", os.environ["REDIS_URL"])
+    os.environ["REDIS_URL"] = _redis_url_of_this_process(
+        os.environ["TEST_REDIS_URL_GIVEN"], os.environ.get("PYTEST_XDIST_WORKER", "")
+    )
+
+from .base import *  # noqa: E402, F403 (after the environment is settled above)
+from .base import env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="test-only-key")
