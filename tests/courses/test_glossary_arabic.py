@@ -75,7 +75,7 @@ def test_a_word_beginning_like_the_article_is_not_cut_short():
 
 
 def test_a_word_whose_own_letters_begin_like_the_article_is_found_with_the_article_added():
-    _term("التزام")  # "commitment": its ا ل are the word's own, and it takes the article too
+    _term("التزام")  # "commitment": its alef-lam are the word's own, and it takes the article too
     for written in ("التزام", "والتزام", "الالتزام", "بالالتزام"):
         html, _ = glossary_mark(f"<p>نص عن {written} الدول.</p>", "ar")
         assert _marked_words(html) == [written]
