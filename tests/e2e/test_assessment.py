@@ -97,6 +97,7 @@ def test_enrolled_student_takes_a_timed_assessment_by_keyboard(page, exam):
     _tab_to(page, start)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/assessments/attempts/\d+/$"))
+    page.wait_for_load_state()  # attempt.js (deferred) listens for answers from here on
     attempt = Attempt.objects.get()
 
     # The countdown shows the server's time left and counts down.
@@ -169,6 +170,7 @@ def test_the_countdown_submits_the_attempt_when_time_is_up(page, exam):
     _sign_in(page, f"/assessments/{exam.pk}/")
     page.get_by_role("button", name="Start").click()
     expect(page).to_have_url(re.compile(r"/assessments/attempts/\d+/$"))
+    page.wait_for_load_state()  # attempt.js (deferred) listens for answers from here on
     attempt = Attempt.objects.get()
     page.get_by_role("radio", name="Parliament").check()
     expect(_status(page)).to_have_text("Saved")
