@@ -17,16 +17,16 @@ from lms.core.text import collation_key
 from ..forms import CatalogueFilterForm
 from ..models import CatalogueIndexPage, CoursePage, ModulePage, Theme
 from .translation import (
-    _implies,
-    _view_restrictions,
     content_language,
     courses_in_language,
     default_language,
     language_direction,
+    restriction_implies,
     source_only,
     titles_in_language,
     translation_keys_in_language,
     translations_lendable,
+    view_restrictions_all,
 )
 
 COURSE_CARD_FIELDS = (
@@ -243,7 +243,7 @@ def module_paths_restricted_beyond_course(*, course) -> set[str]:
     """
     steplen = ModulePage.steplen
     course_path = {course.path[:end] for end in range(steplen, len(course.path) + 1, steplen)}
-    restrictions = _view_restrictions()
+    restrictions = view_restrictions_all()
     above = [restriction for restriction in restrictions if restriction.path in course_path]
     return {
         restriction.path
@@ -251,7 +251,7 @@ def module_paths_restricted_beyond_course(*, course) -> set[str]:
         if len(restriction.path) == len(course.path) + steplen
         and restriction.path.startswith(course.path)
         and restriction.kind != PageViewRestriction.NONE  # admits everyone
-        and not any(_implies(higher, restriction) for higher in above)
+        and not any(restriction_implies(higher, restriction) for higher in above)
     }
 
 

@@ -9,9 +9,7 @@ and no more restricted than its source: ``translations_lendable`` in
 courses.selectors.translation), and by the source's own title otherwise.
 """
 
-from wagtail.models import Page
-
-from .translation import content_language, default_language, translations_lendable
+from .translation import content_language, page_translation_live
 
 
 def page_title_in_language(page, language: str | None, *, original: str | None = None) -> str:
@@ -24,13 +22,5 @@ def page_title_in_language(page, language: str | None, *, original: str | None =
     """
     original = page.title if original is None else original
     language = content_language(language.lower()) if language else None
-    if language is None or language == default_language():
-        return original
-    title = (
-        translations_lendable(Page.objects.all())
-        .filter(translation_key=page.translation_key, locale__language_code=language)
-        .exclude(pk=page.pk)
-        .values_list("title", flat=True)
-        .first()
-    )
-    return title or original
+    translation = page_translation_live(page, language)
+    return translation.title if translation is not None else original

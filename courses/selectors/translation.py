@@ -116,7 +116,7 @@ class _Restriction(NamedTuple):
     groups: frozenset
 
 
-def _view_restrictions() -> list[_Restriction]:
+def view_restrictions_all() -> list[_Restriction]:
     """Every page view restriction with the path of its page and its groups: one query."""
     rows = {}
     for pk, path, kind, password, group in PageViewRestriction.objects.values_list(
@@ -128,7 +128,7 @@ def _view_restrictions() -> list[_Restriction]:
     return [_Restriction(path, kind, password, frozenset(groups)) for path, kind, password, groups in rows.values()]
 
 
-def _implies(source: _Restriction, restriction: _Restriction) -> bool:
+def restriction_implies(source: _Restriction, restriction: _Restriction) -> bool:
     """Whether every reader ``source`` admits is admitted by ``restriction`` too (see the module's docstring)."""
     if restriction.kind == PageViewRestriction.LOGIN:
         return source.kind in (PageViewRestriction.LOGIN, PageViewRestriction.GROUPS)
@@ -156,12 +156,12 @@ def _stricter_than_source_q() -> Q | None:
     Restrictions with the same cover share one clause, so the condition grows
     with the kinds of restriction in use, not with the number of pages.
     """
-    restrictions = _view_restrictions()
+    restrictions = view_restrictions_all()
     by_cover = {}
     for restriction in restrictions:
         if restriction.kind == PageViewRestriction.NONE:
             continue  # admits everyone
-        cover = frozenset(other.path for other in restrictions if _implies(other, restriction))
+        cover = frozenset(other.path for other in restrictions if restriction_implies(other, restriction))
         by_cover.setdefault(cover, set()).add(restriction.path)
     if not by_cover:
         return None
