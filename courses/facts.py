@@ -54,7 +54,8 @@ def required_module_ids(*, course_ids=None) -> dict[int, list[int]]:
 
 
 def enrolment_required_done_refresh(*, enrolment_ids=None, course_ids=None) -> int:
-    """Set ``required_modules_done`` for these enrolments, or every enrolment of these courses (neither: all).
+    """Set ``required_modules_done`` for these enrolments (of these courses, when the caller knows them),
+    or every enrolment of these courses (neither: all).
 
     One UPDATE per course concerned; returns how many enrolments were written.
     """
@@ -62,7 +63,8 @@ def enrolment_required_done_refresh(*, enrolment_ids=None, course_ids=None) -> i
         enrolment_ids = list(enrolment_ids)
         if not enrolment_ids:
             return 0
-        course_ids = set(Enrolment.objects.filter(pk__in=enrolment_ids).values_list("course_id", flat=True))
+        if course_ids is None:
+            course_ids = set(Enrolment.objects.filter(pk__in=enrolment_ids).values_list("course_id", flat=True))
     written = 0
     for course_id, module_ids in required_module_ids(course_ids=course_ids).items():
         done = Subquery(
@@ -85,7 +87,8 @@ def enrolment_required_done_refresh(*, enrolment_ids=None, course_ids=None) -> i
 def _progress_saved(sender, instance, **kwargs):
     # A module opened is not a module done: only a completion moves the fact.
     if instance.completed_at is not None:
-        enrolment_required_done_refresh(enrolment_ids=[instance.enrolment_id])
+        enrolment = instance.enrolment  # the completing service holds it already
+        enrolment_required_done_refresh(enrolment_ids=[enrolment.pk], course_ids=[enrolment.course_id])
 
 
 def connect() -> None:
