@@ -1048,7 +1048,7 @@ def _fill(
         f"""
         INSERT INTO courses_enrolment (id, created_at, updated_at, status, source, status_changed_at, requested_at,
             activated_at, completed_at, withdrawn_at, rejected_at, decision_reason, last_activity_at, cohort_id,
-            course_id, decided_by_id, user_id)
+            course_id, decided_by_id, user_id, required_modules_done)
         SELECT {enrol_base} + n, requested_at, greatest(status_changed_at, last_activity_at), status, source,
                status_changed_at, requested_at, activated_at, completed_at, withdrawn_at, rejected_at,
                CASE WHEN status = 'rejected' AND {r("n", 50)} < 0.6 THEN
@@ -1058,7 +1058,7 @@ def _fill(
                CASE WHEN approval AND source = 'self' AND (status = 'rejected' OR activated_at IS NOT NULL)
                       OR source = 'manager'
                     THEN {dice.pick(manager_ids, "n", 52)} END,
-               user_id
+               user_id, 0
         FROM w_enrol ORDER BY n
         """,
     )
