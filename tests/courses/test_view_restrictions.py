@@ -38,3 +38,24 @@ def test_a_page_for_some_groups_is_never_served_from_the_cache_to_others(client,
     response = client.get(modules[0].url)
     assert response.status_code != 200
     assert "Part 1" not in response.content.decode()
+
+
+def test_changing_only_the_groups_of_a_restriction_applies_at_once(client, course, modules, student, manager):
+    """Wagtail's privacy dialog saves the groups after the restriction itself: the cached routes keep
+    which restriction applies, never who passes it, so a group just removed is refused at once."""
+    from django.contrib.auth.models import Group
+
+    managers, students = Group.objects.get(name="Program Managers"), Group.objects.get(name="Students")
+    restriction = PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([managers])
+    client.force_login(manager)
+    assert client.get(modules[0].url).status_code == 200  # the route and its restriction now cached
+    restriction.groups.set([students])  # no save of the restriction itself
+    response = client.get(modules[0].url)
+    assert response.status_code != 200, "a group removed from the restriction is still let in"
+    assert "Part 1" not in response.content.decode()
+    restriction.groups.remove(students)
+    restriction.groups.add(managers)
+    assert client.get(modules[0].url).status_code == 200
+    restriction.groups.clear()
+    assert client.get(modules[0].url).status_code != 200
