@@ -13,6 +13,7 @@ Nothing here checks who asks: the views (``courses.offline_views``) do, with the
 module text (``module_reader_enrolment``), before anything is looked up or queued.
 """
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -296,6 +297,52 @@ def _stale_remove(storage, document: OfflineDocument) -> None:
         abandoned = name.endswith(".part") and storage.get_modified_time(path) < old_enough
         if older_version or abandoned:
             storage.delete(path)
+
+
+def offline_pdfs_sweep() -> int:
+    """Remove the offline PDFs no reader can be given any more; how many files went.
+
+    A new file removes the older ones of its page and language (``_stale_remove``), but
+    nothing is made again for a page deleted, unpublished or put behind a view restriction
+    since, nor for a language nobody asks for any more: their files stayed. Periodic
+    (Celery beat, daily). For each page and language found in storage, the file of the
+    document as it is published now stays, and so does a temporary file under an hour old
+    (a generation under way); everything else goes, and a page's folder with its last file.
+    A generation finishing meanwhile is safe: a file written after the folder was listed is
+    not touched. A few queries per page and language found.
+    """
+    storage = private_storage()
+    try:
+        folders, _files = storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
+    languages = {code for code, _name in settings.LANGUAGES}
+    old_enough = timezone.now() - PARTIAL_MAX_AGE
+    removed = 0
+    for folder in folders:
+        kind, _dash, page_id = folder.partition("-")
+        path = f"{FOLDER}/{folder}"
+        _subfolders, files = storage.listdir(path)
+        current = {}  # language -> the name of its current file, or None when the page is not readable
+        for name in files:
+            if name.endswith(".part"):
+                if storage.get_modified_time(f"{path}/{name}") < old_enough:
+                    storage.delete(f"{path}/{name}")
+                    removed += 1
+                continue
+            language = name.rsplit("-", 1)[0]
+            if language not in current:
+                document = None
+                if kind in KINDS and page_id.isdigit() and language in languages:
+                    with translation.override(language):
+                        document = offline_document_get(kind=kind, page_id=int(page_id), language=language)
+                current[language] = None if document is None else os.path.basename(document.name)
+            if name != current[language]:
+                storage.delete(f"{path}/{name}")
+                removed += 1
+        with contextlib.suppress(OSError):
+            os.rmdir(storage.path(path))  # only when nothing is left in it
+    return removed
 
 
 # Rendering -----------------------------------------------------------------------------------

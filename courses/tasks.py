@@ -46,3 +46,11 @@ def offline_pdf_generate_task(self, kind: str, page_id: int, language: str) -> s
             offline_pdf_give_up(kind=kind, page_id=page_id, language=language)
             raise
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, acks_late=True)
+def offline_pdfs_sweep_task(self) -> int:
+    """Periodic (Celery beat, daily): offline PDFs no reader can be given any more are removed."""
+    from .offline import offline_pdfs_sweep
+
+    return offline_pdfs_sweep()

@@ -315,6 +315,8 @@ CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {"task": "certificates.tasks.certificates_sweep_task", "schedule": 300.0},
     # Reports program managers asked to receive weekly or monthly (lms.reports).
     "scheduled-reports-send": {"task": "lms.reports.tasks.scheduled_reports_send_due_task", "schedule": 900.0},
+    # Offline PDFs of pages deleted, unpublished or restricted since, and of older revisions.
+    "offline-pdfs-sweep": {"task": "courses.tasks.offline_pdfs_sweep_task", "schedule": 86400.0},
 }
 
 # Wagtail's own background tasks (search index, references) run through

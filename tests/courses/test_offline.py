@@ -1,6 +1,7 @@
 """Offline reading: a module or a whole course as a tagged PDF, made by Celery and kept until the content changes."""
 
 import io
+import os
 import re
 import time
 
@@ -516,3 +517,63 @@ def test_a_pdf_that_cannot_be_made_says_so_and_is_not_queued_again_for_a_while(
     cache.delete(offline_document_get(kind="module", page_id=module.pk, language="en").failure_key)
     monkeypatch.undo()
     assert _download(client, url, capture=django_capture_on_commit_callbacks).status_code == 200
+
+
+# Files no reader can be given any more ----------------------------------------------------------
+
+
+def test_the_sweep_removes_the_files_of_pages_gone_unpublished_or_restricted_and_older_versions(
+    settings, tmp_path, course, module
+):
+    from django.core.files.base import ContentFile
+
+    from courses.offline import PARTIAL_MAX_AGE
+    from courses.tasks import offline_pdfs_sweep_task
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    storage = private_storage()
+    unpublished = ModulePageFactory(parent=course, title="Part 2", slug="part-2")
+    restricted = ModulePageFactory(parent=course, title="Part 3", slug="part-3")
+
+    def current(kind, page, language):
+        return offline_document_get(kind=kind, page_id=page.pk, language=language).name
+
+    def write(name):
+        storage.save(name, ContentFile(b"%PDF-1.7"))
+        return name
+
+    gone = {
+        write(current("module", unpublished, "en")),
+        write(current("module", restricted, "fr")),
+        write(current("course", course, "ar")),  # the course as it was: it lists Part 2 and Part 3
+        write(f"offline/module-{module.pk}/en-{'0' * 20}.pdf"),  # an older revision, never asked again
+        write(f"offline/module-{module.pk}/xx-{'0' * 20}.pdf"),  # a language the site no longer has
+        write(f"offline/module-{course.pk + 10_000}/en-{'0' * 20}.pdf"),  # a deleted page
+        write(f"offline/module-{module.pk}/.fr-{'b' * 32}.part"),  # a killed worker's
+    }
+    unpublished.unpublish()
+    PageViewRestriction.objects.create(page=restricted, restriction_type=PageViewRestriction.LOGIN)
+    kept = {
+        write(current("module", module, "en")),
+        write(current("module", module, "fr")),
+        write(current("course", course, "ar")),
+        write(f"offline/module-{module.pk}/.en-{'a' * 32}.part"),  # a generation under way
+    }
+    long_ago = time.time() - PARTIAL_MAX_AGE.total_seconds() - 60
+    os.utime(storage.path(f"offline/module-{module.pk}/.fr-{'b' * 32}.part"), (long_ago, long_ago))
+
+    assert offline_pdfs_sweep_task.apply().get() == len(gone)
+    assert all(storage.exists(name) for name in kept)
+    assert not any(storage.exists(name) for name in gone)
+    assert not os.path.exists(storage.path(f"offline/module-{course.pk + 10_000}"))  # its folder too
+    assert not os.path.exists(storage.path(f"offline/module-{unpublished.pk}"))
+    assert offline_pdfs_sweep_task.apply().get() == 0  # nothing more to do
+
+
+def test_the_sweep_runs_daily_and_copes_with_no_offline_files_yet(settings, tmp_path):
+    from courses.offline import offline_pdfs_sweep
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    assert offline_pdfs_sweep() == 0
+    schedule = settings.CELERY_BEAT_SCHEDULE["offline-pdfs-sweep"]
+    assert schedule == {"task": "courses.tasks.offline_pdfs_sweep_task", "schedule": 86400.0}
