@@ -25,7 +25,7 @@ from django_countries import sort_key as countries_sort_key
 
 from courses.api import Cohort, CoursePage, source_only
 from lms.accounts.api import SponsoringProgram, User, manager_scope_describe, manager_scope_filter
-from lms.core.widgets import ListSelect
+from lms.core import widgets
 
 # The longest period a report covers: a century is a typing mistake, not a question.
 MAX_PERIOD_DAYS = 366 * 20
@@ -167,14 +167,18 @@ class ReportFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    # ListSelect: hundreds of cohorts are written without a template per option.
-    course = forms.TypedChoiceField(label=_("Course"), required=False, coerce=int, empty_value=None, widget=ListSelect)
-    cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int, empty_value=None, widget=ListSelect)
-    country = forms.ChoiceField(label=_("Country"), required=False, widget=ListSelect)
-    program = forms.TypedChoiceField(
-        label=_("Sponsoring program"), required=False, coerce=_program_id, empty_value=None, widget=ListSelect
+    # widgets.Select: hundreds of cohorts are written without a template per option.
+    course = forms.TypedChoiceField(
+        label=_("Course"), required=False, coerce=int, empty_value=None, widget=widgets.Select
     )
-    service = forms.ChoiceField(label=_("Service"), required=False, widget=ListSelect)
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort"), required=False, coerce=int, empty_value=None, widget=widgets.Select
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=widgets.Select)
+    program = forms.TypedChoiceField(
+        label=_("Sponsoring program"), required=False, coerce=_program_id, empty_value=None, widget=widgets.Select
+    )
+    service = forms.ChoiceField(label=_("Service"), required=False, widget=widgets.Select)
 
     def __init__(self, data=None, *, user, today=None):
         super().__init__(data=data if data is not None else {})

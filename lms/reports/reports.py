@@ -19,7 +19,7 @@ from django_countries import countries
 
 from certificates.api import CertificateStatus
 from courses.api import EnrolmentStatus
-from lms.core.widgets import ListSelect
+from lms.core import widgets
 
 from . import selectors
 from .filters import NOT_GIVEN, ReportFilters, name_sort_key
@@ -130,7 +130,7 @@ def _local_date(value):
 
 
 class StudentsParams(forms.Form):
-    stage = forms.ChoiceField(label=_("Students"), choices=list(selectors.STAGE_LABELS.items()), widget=ListSelect)
+    stage = forms.ChoiceField(label=_("Students"), choices=list(selectors.STAGE_LABELS.items()), widget=widgets.Select)
     assessment = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
@@ -157,7 +157,7 @@ class AtRiskParams(forms.Form):
 
 class AssessmentParams(forms.Form):
     assessment = forms.TypedChoiceField(
-        label=_("Assessment"), coerce=int, empty_value=None, required=True, widget=ListSelect
+        label=_("Assessment"), coerce=int, empty_value=None, required=True, widget=widgets.Select
     )
 
     def __init__(self, *args, filters: ReportFilters, **kwargs):

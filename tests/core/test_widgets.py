@@ -1,4 +1,4 @@
-"""ListSelect writes the same <select> as Django's template-rendered Select, only faster."""
+"""lms.core.widgets.Select writes the same <select> as Django's template-rendered Select, only faster."""
 
 import re
 
@@ -6,7 +6,7 @@ from django import forms
 
 import pytest
 
-from lms.core.widgets import ListSelect
+from lms.core.widgets import Select as ListSelect
 
 CHOICES = [
     ("", "---------"),
@@ -48,3 +48,13 @@ def test_a_bound_form_field_renders_through_list_select_with_its_errors():
     assert html.startswith('<select name="cohort"')
     assert 'aria-invalid="true"' in html
     assert 'id="id_cohort"' in html
+
+
+def test_wagtail_wraps_it_as_a_select_so_the_admin_styles_it_as_one():
+    from django.template import Context, Template
+
+    class Form(forms.Form):
+        cohort = forms.TypedChoiceField(choices=CHOICES, coerce=int, required=False, widget=ListSelect)
+
+    html = Template("{% load wagtailadmin_tags %}{% formattedfield form.cohort %}").render(Context({"form": Form()}))
+    assert "w-field--select" in html

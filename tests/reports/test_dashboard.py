@@ -187,6 +187,29 @@ def test_dashboard_assessment_attempts_students_passed_and_mean_in_the_period(da
         assert result.pass_rate == pytest.approx(result.passed / result.students)
 
 
+def test_an_assessment_moved_to_another_course_counts_its_attempts_under_the_course_they_were_taken_in(
+    data, manager_client
+):
+    """An instructor may move an assessment to another course after students took it: its attempts
+    stay with the course of their places, as the funnel and the students behind each figure count them."""
+    from assessments.models import Assessment
+
+    before = _dashboard(manager_client, **data.period, course=data.course.pk).context
+    (exam_before,) = [result for result in before["figures"].assessments if result.title == "Final exam"]
+    Assessment.objects.filter(pk=data.exam.pk).update(course=data.other_course)
+    after = _dashboard(manager_client, **data.period, course=data.course.pk).context
+    (exam_after,) = [result for result in after["figures"].assessments if result.title == "Final exam"]
+    assert (exam_after.attempts, exam_after.students, exam_after.passed) == (
+        exam_before.attempts,
+        exam_before.students,
+        exam_before.passed,
+    )
+    exam_row = next(row for row in after["assessments"] if row["result"].title == "Final exam")
+    assert _students_behind(manager_client, exam_row["students_url"])[0] == exam_after.passed > 0
+    moved_to = _dashboard(manager_client, **data.period, course=data.other_course.pk).context["figures"]
+    assert "Final exam" not in {result.title for result in moved_to.assessments}
+
+
 def test_dashboard_student_who_passed_after_failing_counts_once(data, manager_client):
     ana = data.students["ana"]
     assert [a.passed for a in ana.attempts] == [False, True]
