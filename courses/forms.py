@@ -21,6 +21,11 @@ class CatalogueFilterForm(forms.Form):
     def __init__(self, *args, themes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [("", _("Any theme")), *((t.slug, t.name) for t in themes)]
+        # The template writes the options itself, each with the language of its words (a theme not
+        # translated for the reader keeps the source's name, marked as such for screen readers).
+        self.theme_options = [
+            (t.slug, t.name, getattr(t, "content_language", ""), getattr(t, "content_direction", "")) for t in themes
+        ]
 
 
 class StudentImportForm(forms.Form):

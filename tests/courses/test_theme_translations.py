@@ -71,6 +71,22 @@ def test_a_theme_without_translation_shows_the_source_name_marked_english(client
     assert "<li>ضوابط التصدير</li>" in page.text
 
 
+def test_the_theme_filter_marks_the_language_of_names_left_untranslated(client, course, french_theme):
+    other = ThemeFactory(name="Export controls", slug="export-controls")
+    french = _reader(client, "fr").get("/catalogue/").text
+    assert f'<option value="civil-military-relations">{FRENCH_NAME}</option>' in french
+    assert '<option value="export-controls" lang="en" dir="ltr">Export controls</option>' in french
+    filtered = client.get("/catalogue/?theme=export-controls").text
+    assert '<option value="export-controls" selected lang="en" dir="ltr">Export controls</option>' in filtered
+    theme_translation_create(other, "ar", "ضوابط التصدير")
+    arabic = _reader(client, "ar").get("/catalogue/").text
+    assert '<option value="export-controls">ضوابط التصدير</option>' in arabic
+    assert '<option value="civil-military-relations" lang="en" dir="ltr">Civil-military relations</option>' in arabic
+    english = _reader(client, "en").get("/catalogue/").text
+    assert '<option value="export-controls">Export controls</option>' in english  # the page's own language
+    assert len(_theme_options(english)) == 3  # "any theme" and the two source themes
+
+
 def test_a_translated_course_page_marks_a_theme_whose_words_differ_from_its_own(client, course, french_theme):
     # The course is not translated into French: its words are English, the theme's French.
     page = _reader(client, "fr").get(course.url)
