@@ -36,7 +36,8 @@ def translated_files(directory: Path = curriculum.CURRICULUM_DIR) -> list[Transl
     """Every translated course file with a source beside it, checked against that source.
 
     Raises CurriculumError naming the file when a translation does not match
-    its source (language, slug, modules), before anything is written.
+    its source (language, slug, modules, each module's callout kinds in order),
+    before anything is written.
     """
     found = []
     folders = sorted(p for p in directory.iterdir() if p.is_dir() and p.name != QUESTIONS_FOLDER)
@@ -56,8 +57,19 @@ def translated_files(directory: Path = curriculum.CURRICULUM_DIR) -> list[Transl
                 raise curriculum.CurriculumError(
                     f"{where}: modules {slugs} do not match the source's {source_slugs} (same slugs, same order)"
                 )
+            for module, source_module in zip(spec.modules, source.modules, strict=True):
+                kinds, source_kinds = _callout_kinds(module), _callout_kinds(source_module)
+                if kinds != source_kinds:
+                    raise curriculum.CurriculumError(
+                        f"{where}: module {module.slug!r} has callouts {kinds}, the source's are {source_kinds}"
+                        " (the same kinds, in the same order)"
+                    )
             found.append(TranslatedCourse(language=folder.name, spec=spec, path=path))
     return found
+
+
+def _callout_kinds(module) -> list[str]:
+    return [block["value"]["kind"] for block in module.blocks if block["type"] == "callout"]
 
 
 def _translated_body(source_module, module_spec, number: int, course_spec) -> list:

@@ -103,3 +103,24 @@ def test_the_french_remember_callout_is_shown_as_important(tmp_path):
     html = block.render(block.to_python(_callouts(course)[0]))
     assert 'class="callout callout--important"' in html
     assert "À retenir" in html and "Le contrôle civil est une relation." in html
+
+
+def test_a_translation_whose_callout_kinds_differ_from_its_sources_is_refused_before_loading(tmp_path):
+    from lms.demo.translations import translated_files
+
+    def write(path: Path, language: str, callouts: str) -> None:
+        path.parent.mkdir(exist_ok=True)
+        module = "=== module: One\nslug: one\n\nText.\n\n"
+        path.write_text(f"language: {language}\n" + HEADER + module + callouts, encoding="utf-8")
+
+    write(tmp_path / "1-mini.txt", "en", "!callout important: Remember | Text.\n!callout note: Note | More.\n")
+    translation = tmp_path / "fr" / "1-mini.txt"
+    write(translation, "fr", "!callout important: À retenir | Texte.\n!callout note: Note | Plus.\n")
+    assert [item.language for item in translated_files(tmp_path)] == ["fr"]
+    write(translation, "fr", "!callout note: À retenir | Texte.\n!callout note: Note | Plus.\n")
+    message = "fr/1-mini.txt: module 'one' has callouts ['note', 'note'], the source's are ['important', 'note']"
+    with pytest.raises(CurriculumError, match=re.escape(message)):
+        translated_files(tmp_path)
+    write(translation, "fr", "!callout important: À retenir | Texte.\n")
+    with pytest.raises(CurriculumError, match=re.escape("has callouts ['important'], the source's are")):
+        translated_files(tmp_path)
