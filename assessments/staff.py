@@ -121,6 +121,11 @@ def answer_count_for_question(*, question_id: int) -> int:
     )
 
 
+def assessment_has_attempts(*, assessment_id: int) -> bool:
+    """Whether any student has started this assessment: its attempts belong to places in its course."""
+    return Attempt.objects.filter(assessment_id=assessment_id).exists()
+
+
 # Grading queue ----------------------------------------------------------------
 
 

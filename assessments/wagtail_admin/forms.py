@@ -18,6 +18,7 @@ from lms.core.text import answer_normalise
 from ..models import QuestionType
 from ..models.bank import OPTION_TYPES
 from ..staff import (
+    assessment_has_attempts,
     category_list_for_staff,
     course_list_taught_by,
     module_list_taught_by,
@@ -154,6 +155,17 @@ class AssessmentForm(WagtailAdminModelForm):
     def clean(self):
         cleaned_data = super().clean()
         course, module = cleaned_data.get("course"), cleaned_data.get("module")
+        # Attempts, results and certificates count under the course of the places they were taken
+        # from: an assessment students have taken stays in its course (a revision restored too).
+        moved = course is not None and self.instance.pk is not None and course.pk != self.instance.course_id
+        if moved and assessment_has_attempts(assessment_id=self.instance.pk):
+            self.add_error(
+                "course",
+                _(
+                    "Students have already taken this assessment in its course, so it stays there. "
+                    "For another course, create a new assessment."
+                ),
+            )
         if course and module and not module.path.startswith(course.path):
             self.add_error("module", _("Choose a module of this course, or none."))
         if course and "items" in self.formsets:

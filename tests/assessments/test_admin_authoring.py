@@ -331,6 +331,38 @@ def test_an_assessments_module_must_be_of_its_course(client, instructor, course,
     assert not Assessment.objects.exists()
 
 
+def test_an_assessment_students_have_taken_stays_in_its_course(client, instructor, course, catalogue, student):
+    from assessments.services import attempt_start
+    from courses.factories import EnrolmentFactory
+
+    second = CoursePageFactory(parent=catalogue, title="Doctrine Basics", instructors=[instructor])
+    question = QuestionFactory(course=course, title="Budget approval", options=[("A", True), ("B", False)])
+    assessment = AssessmentFactory(course=course, title="Oversight quiz")
+    client.force_login(instructor)
+    edit = f"{ASSESSMENTS}edit/{assessment.pk}/"
+    # Before anyone takes it, it may move (its questions must then be the other course's: none here).
+    response = client.post(edit, _assessment_data(second, []))
+    assert response.status_code == 302, _messages(response)
+    assessment.refresh_from_db()
+    assert assessment.course_id == second.pk
+    response = client.post(edit, _assessment_data(course, []))
+    assert response.status_code == 302, _messages(response)
+    EnrolmentFactory(user=student, course=course)
+    assessment.refresh_from_db()
+    AssessmentItem.objects.create(assessment=assessment, question=question, sort_order=0)
+    attempt_start(user=student, assessment=assessment)
+    response = client.post(edit, _assessment_data(second, []))
+    assert response.status_code == 200
+    assert "Students have already taken this assessment in its course, so it stays there." in response.text
+    assessment.refresh_from_db()
+    assert assessment.course_id == course.pk
+    # Its other fields still change.
+    response = client.post(edit, _assessment_data(course, [], title="Oversight quiz (revised)"))
+    assert response.status_code == 302, _messages(response)
+    assessment.refresh_from_db()
+    assert assessment.title == "Oversight quiz (revised)"
+
+
 def test_another_instructors_module_is_not_offered(client, instructor, course, other_course):
     ModulePageFactory(parent=other_course, title="Licensing regimes")
     ModulePageFactory(parent=course, title="Parliaments")
