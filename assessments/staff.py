@@ -121,9 +121,12 @@ def answer_count_for_question(*, question_id: int) -> int:
     )
 
 
-def assessment_has_attempts(*, assessment_id: int) -> bool:
-    """Whether any student has started this assessment: its attempts belong to places in its course."""
-    return Attempt.objects.filter(assessment_id=assessment_id).exists()
+def assessment_course_taken_in(*, assessment_id: int) -> int | None:
+    """The course (as stored, whatever revision an editor is looking at) of an assessment some student has
+    started, or None when nobody has: its attempts belong to places in that course."""
+    return (
+        Assessment.objects.filter(pk=assessment_id, attempts__isnull=False).values_list("course_id", flat=True).first()
+    )
 
 
 # Grading queue ----------------------------------------------------------------

@@ -18,7 +18,7 @@ from lms.core.text import answer_normalise
 from ..models import QuestionType
 from ..models.bank import OPTION_TYPES
 from ..staff import (
-    assessment_has_attempts,
+    assessment_course_taken_in,
     category_list_for_staff,
     course_list_taught_by,
     module_list_taught_by,
@@ -156,9 +156,10 @@ class AssessmentForm(WagtailAdminModelForm):
         cleaned_data = super().clean()
         course, module = cleaned_data.get("course"), cleaned_data.get("module")
         # Attempts, results and certificates count under the course of the places they were taken
-        # from: an assessment students have taken stays in its course (a revision restored too).
-        moved = course is not None and self.instance.pk is not None and course.pk != self.instance.course_id
-        if moved and assessment_has_attempts(assessment_id=self.instance.pk):
+        # from: an assessment students have taken stays in its course. Compared with the stored course,
+        # not the instance's: restoring a revision edits the revision's copy, with its old course.
+        taken_in = assessment_course_taken_in(assessment_id=self.instance.pk) if self.instance.pk else None
+        if course is not None and taken_in is not None and course.pk != taken_in:
             self.add_error(
                 "course",
                 _(

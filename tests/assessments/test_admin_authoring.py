@@ -356,6 +356,15 @@ def test_an_assessment_students_have_taken_stays_in_its_course(client, instructo
     assert "Students have already taken this assessment in its course, so it stays there." in response.text
     assessment.refresh_from_db()
     assert assessment.course_id == course.pk
+    # Nor by restoring a revision from when it was in the other course (the form then edits that copy).
+    in_second = next(r for r in Revision.objects.for_instance(assessment) if r.content["course"] == second.pk)
+    revert = f"{ASSESSMENTS}history/{assessment.pk}/revisions/{in_second.pk}/revert/"
+    assert client.get(revert).status_code == 200
+    response = client.post(revert, _assessment_data(second, []))
+    assert response.status_code == 200
+    assert "Students have already taken this assessment in its course, so it stays there." in response.text
+    assessment.refresh_from_db()
+    assert assessment.course_id == course.pk
     # Its other fields still change.
     response = client.post(edit, _assessment_data(course, [], title="Oversight quiz (revised)"))
     assert response.status_code == 302, _messages(response)
