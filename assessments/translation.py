@@ -28,7 +28,14 @@ from .models import (
     QuestionCategoryTranslation,
     QuestionOptionTranslation,
     QuestionTranslation,
+    QuestionType,
 )
+from .models.bank import accepted_answer_lines, accepted_answers_unmatchable
+
+
+def unmatchable_message(line: str) -> str:
+    """Why an accepted answer of nothing but spaces and punctuation is refused (the source's form, a translation)."""
+    return _("Accepted answer “%(answer)s” has no letters or digits, so no answer could match it.") % {"answer": line}
 
 
 class TranslationRefused(ValueError):
@@ -190,6 +197,11 @@ def question_translation_save(
         )
     if any(not option.text.strip() for option in options):
         raise TranslationRefused(_("Every option needs its translated text."))
+    if question.type == QuestionType.SHORT_ANSWER:
+        # Added to the grading key and shown to students, as the source's are: the same rule.
+        unmatchable = accepted_answers_unmatchable(accepted_answer_lines(accepted_answers))
+        if unmatchable:
+            raise TranslationRefused(unmatchable_message(unmatchable[0]))
     translation, _created = QuestionTranslation.objects.select_for_update().update_or_create(
         question=question,
         language=language,

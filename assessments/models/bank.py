@@ -15,8 +15,20 @@ from wagtail.search import index
 
 from courses.api import CoursePage
 from lms.accounts.api import TimeStampedModel
+from lms.core.text import answer_normalise
 
 PROMPT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
+
+
+def accepted_answer_lines(text: str) -> list[str]:
+    """A short-answer question's accepted answers, as written: one per line, blank lines left out."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def accepted_answers_unmatchable(lines) -> list[str]:
+    """The lines no answer could ever match: spaces and punctuation are set aside when answers are
+    compared (lms.core.text.answer_normalise), so a line of nothing else is empty to the grader."""
+    return [line for line in lines if not answer_normalise(line)]
 
 
 class QuestionType(models.TextChoices):
@@ -139,7 +151,7 @@ class Question(RevisionMixin, index.Indexed, ClusterableModel, TimeStampedModel)
 
     @property
     def accepted_answer_list(self) -> list[str]:
-        return [line.strip() for line in self.accepted_answers.splitlines() if line.strip()]
+        return accepted_answer_lines(self.accepted_answers)
 
 
 class QuestionOption(Orderable):

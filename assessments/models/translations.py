@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 
 from .assessment import Assessment
-from .bank import PROMPT_FEATURES, Question, QuestionCategory, QuestionOption
+from .bank import PROMPT_FEATURES, Question, QuestionCategory, QuestionOption, accepted_answer_lines
 
 
 class TranslationBase(models.Model):
@@ -56,7 +56,7 @@ class QuestionTranslation(TranslationBase):
 
     @property
     def accepted_answer_list(self) -> list[str]:
-        return [line.strip() for line in self.accepted_answers.splitlines() if line.strip()]
+        return accepted_answer_lines(self.accepted_answers)
 
 
 class QuestionOptionTranslation(models.Model):

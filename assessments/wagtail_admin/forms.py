@@ -13,10 +13,8 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import InlinePanel
 
-from lms.core.text import answer_normalise
-
 from ..models import QuestionType
-from ..models.bank import OPTION_TYPES
+from ..models.bank import OPTION_TYPES, accepted_answer_lines, accepted_answers_unmatchable
 from ..staff import (
     assessment_course_taken_in,
     category_list_for_staff,
@@ -24,6 +22,7 @@ from ..staff import (
     module_list_taught_by,
     question_list_for_staff,
 )
+from ..translation import unmatchable_message
 
 
 class CourseChoiceField(forms.ModelChoiceField):
@@ -100,20 +99,13 @@ class QuestionForm(WagtailAdminModelForm):
             errors.append(
                 _("Options: only choice and true/false questions have options; remove them or change the type.")
             )
-        accepted = [line.strip() for line in (cleaned_data.get("accepted_answers") or "").splitlines()]
-        accepted = [line for line in accepted if line]
+        accepted = accepted_answer_lines(cleaned_data.get("accepted_answers") or "")
         if kind == QuestionType.SHORT_ANSWER and not accepted:
             self.add_error("accepted_answers", _("A short-answer question needs at least one accepted answer."))
         elif kind == QuestionType.SHORT_ANSWER:
-            # Spaces and punctuation are ignored when answers are compared (lms.core.text): a line of
-            # nothing else could never be matched, and would only look like an accepted answer.
-            for line in accepted:
-                if not answer_normalise(line):
-                    self.add_error(
-                        "accepted_answers",
-                        _("Accepted answer “%(answer)s” has no letters or digits, so no answer could match it.")
-                        % {"answer": line},
-                    )
+            # A line of nothing but spaces and punctuation would only look like an accepted answer.
+            for line in accepted_answers_unmatchable(accepted):
+                self.add_error("accepted_answers", unmatchable_message(line))
         if kind == QuestionType.NUMERIC and cleaned_data.get("numeric_answer") is None:
             self.add_error("numeric_answer", _("A numeric question needs its correct number."))
         if errors:

@@ -192,6 +192,17 @@ def test_a_refused_update_keeps_the_previous_translation_whole(course, budget):
     assert sorted(o.text for o in translation.options.all()) == ["L'état-major", "Le parlement", "Le président seul"]
 
 
+def test_a_translated_accepted_answer_with_no_letters_or_digits_is_refused(course):
+    question = QuestionFactory(course=course, type="short_answer", prompt="<p>Model?</p>", accepted_answers="objective")
+    with pytest.raises(TranslationRefused, match="Accepted answer “…” has no letters or digits"):
+        question_translation_save(
+            question=question, language="fr", prompt="<p>Modèle ?</p>", accepted_answers="objectif\n…\n"
+        )
+    assert not QuestionTranslation.objects.exists()
+    question_translation_save(question=question, language="fr", prompt="<p>Modèle ?</p>", accepted_answers="objectif")
+    assert QuestionTranslation.objects.get(question=question).accepted_answer_list == ["objectif"]
+
+
 def test_a_translation_in_the_source_language_is_refused(course, single):
     with pytest.raises(TranslationRefused, match="language the source is written in"):
         question_translation_save(question=single, language="en", prompt="<p>x</p>", options=[])
