@@ -195,9 +195,23 @@
     );
   }
 
+  // Whether the student changed the answer before this script ran (it is deferred: on a slow link the
+  // page can be answered first), which no event will report.
+  function changedSinceLoad(form) {
+    return Array.prototype.some.call(form.querySelectorAll("[name=answer]"), function (field) {
+      if (field.type === "radio" || field.type === "checkbox") {
+        return field.checked !== field.defaultChecked;
+      }
+      return field.value !== field.defaultValue;
+    });
+  }
+
   Array.prototype.forEach.call(root.querySelectorAll("form.question"), function (form) {
     var type = form.getAttribute("data-type");
     var typed = type === "short_answer" || type === "essay" || type === "numeric";
+    if (changedSinceLoad(form)) {
+      schedule(form, 0);
+    }
     form.addEventListener(typed ? "input" : "change", function () {
       schedule(form, typed ? TEXT_DELAY : 0);
     });

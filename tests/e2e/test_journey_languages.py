@@ -269,7 +269,6 @@ def test_the_whole_journey_shows_no_untranslated_interface_string_in_any_languag
         check("assessment")
         page.locator("form[action$='/start/'] button[type=submit]").click()
         expect(page).to_have_url(re.compile(r"/assessments/attempts/\d+/$"))
-        page.wait_for_load_state()  # attempt.js (deferred) listens for answers from here on
         page.get_by_role("radio", name="Parliament").check()
         expect(page.locator("#save-status")).not_to_be_empty()
         check("question")

@@ -47,7 +47,6 @@ def test_a_whole_attempt_by_keyboard_alone_with_a_spoken_countdown(page, exam): 
     tab_to(page, page.get_by_role("button", name="Start"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/assessments/attempts/\d+/$"))
-    page.wait_for_load_state()  # attempt.js (deferred) listens for answers from here on
     attempt = Attempt.objects.get()
 
     # The clock has a name, and the warnings go to a polite live region of their own.

@@ -54,7 +54,6 @@ def test_french_student_answers_in_french_and_is_graded_on_the_source(page, exam
     expect(page.get_by_role("heading", level=1)).to_have_text("Contrôle civil : vérification")
     page.locator("form[action$='/start/'] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/assessments/attempts/\d+/$"))
-    page.wait_for_load_state()  # attempt.js (deferred) listens for answers from here on
     expect(page.get_by_text("Quel organe approuve le budget de la défense ?")).to_be_visible()
     page.get_by_role("radio", name="Le parlement").check()
     expect(page.locator("#save-status")).not_to_be_empty()
