@@ -168,15 +168,11 @@ def _stage_conditions(filters: ReportFilters) -> dict[str, Q]:
     }
 
 
-def students_behind(*, user, filters: ReportFilters, stage: str, assessment_id: int | None = None) -> QuerySet:
-    """The enrolments behind one figure of the dashboard (a funnel stage, a month, an assessment…)."""
-    return students_behind_with_count(user=user, filters=filters, stage=stage, assessment_id=assessment_id)[0]
-
-
 def students_behind_with_count(
     *, user, filters: ReportFilters, stage: str, assessment_id: int | None = None
 ) -> tuple[QuerySet, QuerySet]:
-    """``students_behind``'s rows, and the same enrolments to count them by (see ``ROWS_COUNTED``)."""
+    """The enrolments behind one figure of the dashboard (a funnel stage, a month, an assessment…), as rows,
+    and the same enrolments to count them by (see ``ROWS_COUNTED``)."""
     enrolments = report_enrolments(user=user, filters=filters)
     start, end = filters.period
     conditions = _stage_conditions(filters)
@@ -598,15 +594,6 @@ def cohort_roster(*, user, filters: ReportFilters, assessments: list[Assessment]
 
 
 # Students at risk --------------------------------------------------------------------------------
-
-
-def students_at_risk(
-    *, user, filters: ReportFilters, idle_days: int, pace_margin: int, today: datetime.date | None = None
-) -> QuerySet:
-    """The rows of ``students_at_risk_with_count``."""
-    return students_at_risk_with_count(
-        user=user, filters=filters, idle_days=idle_days, pace_margin=pace_margin, today=today
-    )[0]
 
 
 def students_at_risk_with_count(

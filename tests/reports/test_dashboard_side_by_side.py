@@ -41,7 +41,7 @@ def test_a_page_of_students_and_their_count_read_side_by_side_match_the_paginato
     from lms.reports.views import PAGE_SIZE, _page
 
     _start, _end, period = _period(data, 800)
-    rows = selectors.students_behind(
+    rows, _counted = selectors.students_behind_with_count(
         user=manager, filters=ReportFilterForm(period, user=manager).filters(), stage="enrolled"
     )
     page = _page(rows, "1")

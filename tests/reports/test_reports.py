@@ -199,11 +199,13 @@ def test_at_risk_progress_and_expected_pace_match_the_roster(data, manager_clien
 
 def test_at_risk_selector_takes_the_day_it_is_asked_for(data, manager):
     filters = ReportFilterForm({}, user=manager).filters()
-    rows = selectors.students_at_risk(user=manager, filters=filters, idle_days=365, pace_margin=0, today=data.today)
+    rows, _counted = selectors.students_at_risk_with_count(
+        user=manager, filters=filters, idle_days=365, pace_margin=0, today=data.today
+    )
     lea = data.students["lea"]
     assert {row["user__email"] for row in rows if row["behind"]} >= {lea.user.email}
     # Before the spring cohort started, nobody of it is behind.
-    early = selectors.students_at_risk(
+    early, _counted = selectors.students_at_risk_with_count(
         user=manager, filters=filters, idle_days=365, pace_margin=0, today=data.cohorts["spring"].starts_on
     )
     assert lea.user.email not in {row["user__email"] for row in early}
@@ -229,7 +231,9 @@ def test_at_risk_a_student_waiting_for_their_cohort_to_start_is_not_idle(data, m
     filters = ReportFilterForm({}, user=manager).filters()
 
     def listed(today):
-        rows = selectors.students_at_risk(user=manager, filters=filters, idle_days=14, pace_margin=20, today=today)
+        rows, _counted = selectors.students_at_risk_with_count(
+            user=manager, filters=filters, idle_days=14, pace_margin=20, today=today
+        )
         return waiting.email in {row["user__email"] for row in rows}
 
     # Placed 40 days ago, with nothing to do until the cohort starts: waiting, not idle.
