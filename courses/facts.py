@@ -25,7 +25,7 @@ delete needs nothing of its own.
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save
 
@@ -65,17 +65,14 @@ def enrolment_required_done_refresh(*, enrolment_ids=None, course_ids=None) -> i
             return 0
         if course_ids is None:
             course_ids = set(Enrolment.objects.filter(pk__in=enrolment_ids).values_list("course_id", flat=True))
+    from .selectors.learning import _count
+
     written = 0
     for course_id, module_ids in required_module_ids(course_ids=course_ids).items():
-        done = Subquery(
+        done = _count(
             ModuleProgress.objects.filter(
                 enrolment=OuterRef("pk"), completed_at__isnull=False, module_id__in=module_ids
             )
-            .order_by()
-            .values("enrolment")
-            .annotate(n=Count("pk"))
-            .values("n")[:1],
-            output_field=IntegerField(),
         )
         enrolments = Enrolment.objects.filter(course_id=course_id)
         if enrolment_ids is not None:

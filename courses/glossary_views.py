@@ -5,7 +5,9 @@ from itertools import groupby
 from django.shortcuts import render
 from django.urls import path
 
-from .selectors.glossary import glossary_for_language, glossary_letter, glossary_sorted
+from lms.core.text import index_letter
+
+from .selectors.glossary import glossary_for_language, glossary_sorted
 from .selectors.translation import content_language, default_language
 
 
@@ -21,7 +23,7 @@ def glossary_page(request):
     own = [entry for entry in entries if entry.language == language]
     groups = [
         {"letter": letter, "anchor": f"letter-{index}", "entries": list(group)}
-        for index, (letter, group) in enumerate(groupby(own, key=lambda entry: glossary_letter(entry.term, language)))
+        for index, (letter, group) in enumerate(groupby(own, key=lambda entry: index_letter(entry.term, language)))
     ]
     context = {
         "groups": groups,

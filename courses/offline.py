@@ -259,7 +259,7 @@ def offline_pdf_generate(*, kind: str, page_id: int, language: str) -> str | Non
                     offline_pdf_failure_remember(document)
                     return None
                 _store(storage, document, pdf)
-            _stale_remove(storage, document)
+            _stale_remove(storage, document.folder, document.language, os.path.basename(document.name))
             return document.name
         finally:
             cache.delete(document.lock_key)
@@ -284,19 +284,23 @@ def _store(storage, document: OfflineDocument, pdf: bytes) -> None:
     os.replace(storage.path(partial), storage.path(document.name))
 
 
-def _stale_remove(storage, document: OfflineDocument) -> None:
-    current = os.path.basename(document.name)
+def _stale_remove(storage, folder: str, language: str | None, current: str | None) -> int:
+    """Remove from ``folder`` the files of ``language`` but ``current`` (all of them when it is None),
+    and temporary files left there for over ``PARTIAL_MAX_AGE`` (a killed worker's); how many went."""
     try:
-        _folders, files = storage.listdir(document.folder)
+        _folders, files = storage.listdir(folder)
     except FileNotFoundError:
-        return
+        return 0
     old_enough = timezone.now() - PARTIAL_MAX_AGE
+    removed = 0
     for name in files:
-        path = f"{document.folder}/{name}"
-        older_version = name.startswith(f"{document.language}-") and name.endswith(".pdf") and name != current
+        path = f"{folder}/{name}"
+        older_version = name.endswith(".pdf") and name.rsplit("-", 1)[0] == language and name != current
         abandoned = name.endswith(".part") and storage.get_modified_time(path) < old_enough
         if older_version or abandoned:
             storage.delete(path)
+            removed += 1
+    return removed
 
 
 def offline_pdfs_sweep() -> int:
@@ -316,30 +320,20 @@ def offline_pdfs_sweep() -> int:
         folders, _files = storage.listdir(FOLDER)
     except FileNotFoundError:
         return 0
-    languages = {code for code, _name in settings.LANGUAGES}
-    old_enough = timezone.now() - PARTIAL_MAX_AGE
+    known = {code for code, _name in settings.LANGUAGES}
     removed = 0
     for folder in folders:
         kind, _dash, page_id = folder.partition("-")
         path = f"{FOLDER}/{folder}"
         _subfolders, files = storage.listdir(path)
-        current = {}  # language -> the name of its current file, or None when the page is not readable
-        for name in files:
-            if name.endswith(".part"):
-                if storage.get_modified_time(f"{path}/{name}") < old_enough:
-                    storage.delete(f"{path}/{name}")
-                    removed += 1
-                continue
-            language = name.rsplit("-", 1)[0]
-            if language not in current:
-                document = None
-                if kind in KINDS and page_id.isdigit() and language in languages:
-                    with translation.override(language):
-                        document = offline_document_get(kind=kind, page_id=int(page_id), language=language)
-                current[language] = None if document is None else os.path.basename(document.name)
-            if name != current[language]:
-                storage.delete(f"{path}/{name}")
-                removed += 1
+        languages = {name.rsplit("-", 1)[0] for name in files if name.endswith(".pdf")}
+        for language in sorted(languages) or [None]:
+            document = None
+            if kind in KINDS and page_id.isdigit() and language in known:
+                with translation.override(language):
+                    document = offline_document_get(kind=kind, page_id=int(page_id), language=language)
+            current = None if document is None else os.path.basename(document.name)
+            removed += _stale_remove(storage, path, language, current)
         with contextlib.suppress(OSError):
             os.rmdir(storage.path(path))  # only when nothing is left in it
     return removed

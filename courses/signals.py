@@ -73,7 +73,7 @@ def _theme_deleted(sender, instance, **kwargs):
     from .selectors.translation import default_language
 
     if instance.locale.language_code == default_language():
-        Theme.objects.filter(translation_key=instance.translation_key).exclude(pk=instance.pk).delete()
+        instance.get_translations().delete()
 
 
 def _cohort_changed(sender, instance, **kwargs):

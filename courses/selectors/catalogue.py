@@ -47,7 +47,7 @@ COURSE_CARD_FIELDS = (
 
 def theme_list():
     """The source themes (default locale): courses point at these; a translation only lends its words."""
-    return Theme.objects.filter(locale__language_code=default_language())
+    return source_only(Theme.objects.all())
 
 
 def theme_translations(*, language: str | None) -> dict:

@@ -26,7 +26,6 @@ from lms.core.text import (
     collation_key,
     fold,
     fold_mapped,
-    index_letter,
     is_arabic,
 )
 
@@ -107,16 +106,6 @@ def _glossary_compute(language: str) -> Glossary:
 def glossary_for_language(language: str) -> Glossary:
     """The glossary as a reader of ``language`` sees it: one cache round trip, one query when it changed."""
     return pagecache.cached_part(f"glossary:{language}", [GLOSSARY_VERSION_KEY], lambda: _glossary_compute(language))
-
-
-def glossary_collation_key(text: str, language: str) -> tuple:
-    """Dictionary order in ``language``: accents and case second (French é, Russian yo), Arabic without its article."""
-    return collation_key(text, language)
-
-
-def glossary_letter(text: str, language: str) -> str:
-    """The index letter a term is listed under on the glossary page."""
-    return index_letter(text, language)
 
 
 def glossary_sorted(glossary: Glossary) -> list[GlossaryEntry]:

@@ -9,7 +9,7 @@ and no more restricted than its source: ``translations_lendable`` in
 courses.selectors.translation), and by the source's own title otherwise.
 """
 
-from .translation import content_language, page_translation_live
+from .translation import content_language, default_language, page_translations_lendable
 
 
 def page_title_in_language(page, language: str | None, *, original: str | None = None) -> str:
@@ -18,9 +18,11 @@ def page_title_in_language(page, language: str | None, *, original: str | None =
     ``original`` defaults to the page's own title (a certificate passes the
     title it printed). An empty, unknown or unsupported ``language`` gives the
     original (never the active language's: the caller names the reader). One
-    query, none in the source's language.
+    query for the title alone, none in the source's language.
     """
     original = page.title if original is None else original
     language = content_language(language.lower()) if language else None
-    translation = page_translation_live(page, language)
-    return translation.title if translation is not None else original
+    if not language or language == default_language():
+        return original
+    title = page_translations_lendable(page, language).values_list("title", flat=True).first()
+    return title or original

@@ -176,16 +176,20 @@ def _stricter_than_source_q() -> Q | None:
     return stricter
 
 
-def page_translation_live(page, language: str | None):
-    """The lendable translation of ``page`` in ``language``, or None (drafts, aliases, stricter ones: never)."""
-    if not language or language == page.locale.language_code:
-        return None
+def page_translations_lendable(page, language: str):
+    """The lendable translations of ``page`` in ``language`` (at most one), as a queryset to read from."""
     return (
         translations_lendable(type(page).objects.all())
         .filter(translation_key=page.translation_key, locale__language_code=language)
         .exclude(pk=page.pk)
-        .first()
     )
+
+
+def page_translation_live(page, language: str | None):
+    """The lendable translation of ``page`` in ``language``, or None (drafts, aliases, stricter ones: never)."""
+    if not language or language == page.locale.language_code:
+        return None
+    return page_translations_lendable(page, language).first()
 
 
 def page_in_language(page, translation):

@@ -377,14 +377,15 @@ def course_completions_check(*, course_id: int) -> int:
     deleted): students who had done all the rest would otherwise stay at 100%
     with nothing left to click. Returns how many completed.
     """
-    from ..facts import enrolment_required_done_refresh
-    from ..selectors.learning import enrolment_progress_annotate
+    from ..facts import enrolment_required_done_refresh, required_module_ids
 
-    # The course's required set has changed: the reports' count of required modules done follows it.
+    # The course's required set has changed: the count of required modules done kept on each place
+    # follows it, and then says who has done them all.
     enrolment_required_done_refresh(course_ids=[course_id])
-    candidates = enrolment_progress_annotate(
-        Enrolment.objects.filter(course_id=course_id, status=EnrolmentStatus.ACTIVE)
-    ).filter(required_done__gte=F("required_total"))
+    required = len(required_module_ids(course_ids=[course_id]).get(course_id, []))
+    candidates = Enrolment.objects.filter(
+        course_id=course_id, status=EnrolmentStatus.ACTIVE, required_modules_done__gte=required
+    )
     return sum(enrolment_completion_check(enrolment=enrolment) for enrolment in candidates)
 
 

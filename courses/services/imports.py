@@ -652,9 +652,18 @@ def cohort_students_import(*, cohort_id: int, data: bytes, actor) -> StudentImpo
         ) from error
 
 
+IMPORT_PERMISSION = "courses.import_students"
+
+
 def student_import_allowed(user) -> bool:
-    """Whether ``user`` may import students: an active holder of the permission, not limited by a scope."""
-    return bool(user.is_active and user.has_perm("courses.import_students") and manager_scope_filter(user=user) is None)
+    """Whether ``user`` may import students: an active holder of the permission, not limited by a scope.
+
+    Not a scoped manager (an embassy or sponsor officer): a row with an existing student's email
+    and the officer's own country or program would rewrite that student's profile and so pull
+    them, and their history, into the scope. Bulk import is for unscoped program managers and
+    administrators (docs/enrolment.md).
+    """
+    return bool(user.is_active and user.has_perm(IMPORT_PERMISSION) and manager_scope_filter(user=user) is None)
 
 
 def _cohort_open_check(cohort: Cohort | None) -> None:

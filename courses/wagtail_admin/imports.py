@@ -30,17 +30,8 @@ from ..services.imports import (
     student_import_template_csv,
 )
 
-IMPORT_PERMISSION = "courses.import_students"
 # The last import's counts, shown once after the redirect (so a reload imports nothing again).
 _RESULT_SESSION_KEY = "courses_students_import_result"
-
-
-def _may_import(user) -> bool:
-    # Not for a scoped manager (an embassy or sponsor officer): a row with an existing
-    # student's email and the officer's own country or program would rewrite that
-    # student's profile and so pull them, and their history, into the scope.
-    # Bulk import is for unscoped program managers and administrators (docs/enrolment.md).
-    return student_import_allowed(user)
 
 
 class StudentImportView(WagtailAdminTemplateMixin, FormView):
@@ -51,7 +42,7 @@ class StudentImportView(WagtailAdminTemplateMixin, FormView):
     success_url = reverse_lazy("courses_students_import")
 
     def dispatch(self, request, *args, **kwargs):
-        if not _may_import(request.user):
+        if not student_import_allowed(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -92,7 +83,7 @@ class StudentImportView(WagtailAdminTemplateMixin, FormView):
 
 def student_import_template(request):
     """The CSV template: its header row, with a byte-order mark so that Excel opens it as UTF-8."""
-    if not _may_import(request.user):
+    if not student_import_allowed(request.user):
         raise PermissionDenied
     response = HttpResponse("\ufeff" + student_import_template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="students-template.csv"'
@@ -109,7 +100,7 @@ def _cohort_students_url(cohort) -> str:
 
 class _ImportMenuItem(MenuItem):
     def is_shown(self, request):
-        return _may_import(request.user)
+        return student_import_allowed(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -130,6 +121,6 @@ def _import_menu_item():
 @hooks.register("register_snippet_listing_buttons")
 def _cohort_import_button(snippet, user, next_url=None):
     # A way in from the cohorts' listing, with the cohort chosen.
-    if isinstance(snippet, Cohort) and _may_import(user) and snippet.ends_on >= timezone.localdate():
+    if isinstance(snippet, Cohort) and student_import_allowed(user) and snippet.ends_on >= timezone.localdate():
         url = reverse("courses_students_import") + "?" + urlencode({"cohort": snippet.pk})
         yield Button(_("Import students"), url=url, icon_name="upload", priority=6)

@@ -206,7 +206,7 @@ def _sorting_form(text: str) -> str:
     if is_arabic(text):
         # Arabic's own order treats the alef forms as one letter and ignores the marks (as CLDR's Arabic
         # tailoring does); the DUCET alone files أ apart from ا. ة sorts with ت, as in CLDR.
-        text = "".join(_fold_char(char, True, True) for char in text.replace("\u0629", "\u062a"))
+        text = fold(text.replace("\u0629", "\u062a"), keep_case=True)
     return text
 
 
