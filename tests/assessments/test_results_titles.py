@@ -9,7 +9,6 @@ nothing.
 
 import re
 
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -24,14 +23,6 @@ from courses.factories import CoursePageFactory, EnrolmentFactory
 from courses.services import page_translation_save
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def french_client(student, student_client):
-    student.preferred_language = "fr"  # signed in, the profile's language wins
-    student.save(update_fields=["preferred_language"])
-    student_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    return student_client
 
 
 def _taken(student, assessment):

@@ -5,20 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import frozen
 from assessments.factories import AssessmentFactory, QuestionFactory
 from assessments.models import AttemptQuestion, GradeChange
 from assessments.services import answer_save, attempt_start, attempt_submit, question_regrade
 from assessments.translation import question_translation_save
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_plans():
-    frozen.forget_all()
-    yield
-    frozen.forget_all()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_plans")]
 
 
 def _short(course, accepted, **fields):

@@ -4,11 +4,8 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
-
 import pytest
 
-from assessments import frozen
 from assessments.factories import AssessmentFactory, QuestionCategoryFactory, QuestionFactory
 from assessments.models import QuestionTranslation
 from assessments.services import attempt_start, attempt_submit
@@ -21,13 +18,7 @@ from assessments.translation import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "translated_bank"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_plans():
-    frozen.forget_all()
-    yield
-    frozen.forget_all()
+pytestmark = pytest.mark.usefixtures("fresh_plans")
 
 
 def _french(question, prompt, texts, *, accepted="", feedback=None):
@@ -53,15 +44,6 @@ def budget(course, single):
         ["Le parlement", "L'état-major", "Le président seul"],
     )
     return single
-
-
-@pytest.fixture
-def french_client(student, student_client):
-    """The student reads the interface in French (their profile's language, and the switcher's cookie)."""
-    student.preferred_language = "fr"
-    student.save(update_fields=["preferred_language"])
-    student_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    return student_client
 
 
 def _option_ids(question):

@@ -2,12 +2,10 @@
 
 import re
 
-from django.conf import settings
 from django.core import mail
 
 import pytest
 
-from assessments import frozen
 from assessments.factories import AssessmentFactory
 from assessments.services import attempt_result_notify, attempt_start, attempt_submit
 from assessments.translation import (
@@ -20,17 +18,10 @@ from assessments.translation import (
     translation_overview,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_plans")]
 
 FRENCH_TITLE = "Quiz sur le contrôle civil"
 FRENCH_INSTRUCTIONS = "<p>Répondez seul, sans notes.</p>"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_plans():
-    frozen.forget_all()
-    yield
-    frozen.forget_all()
 
 
 @pytest.fixture
@@ -44,14 +35,6 @@ def exam(course, single):
     )
     assessment_translation_save(assessment=exam, language="fr", title=FRENCH_TITLE, instructions=FRENCH_INSTRUCTIONS)
     return exam
-
-
-@pytest.fixture
-def french_client(student, student_client):
-    student.preferred_language = "fr"
-    student.save(update_fields=["preferred_language"])
-    student_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    return student_client
 
 
 def _source_changed(exam, **words):
