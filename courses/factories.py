@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 import factory
 from factory.django import DjangoModelFactory
@@ -64,6 +64,13 @@ def theme_translation_create(theme: Theme, language: str, name: str, description
     translation.full_clean()
     translation.save()
     return translation
+
+
+def view_restriction_create(page, kind: str, *, groups=(), password: str = "") -> PageViewRestriction:
+    """A Wagtail view restriction on ``page`` (login, groups, password), as the privacy dialog saves one."""
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=kind, password=password)
+    restriction.groups.set(groups)
+    return restriction
 
 
 class _PageFactory(factory.Factory):

@@ -19,7 +19,7 @@ from wagtail.models import Locale, PageViewRestriction
 
 import pytest
 
-from courses.factories import EnrolmentFactory, ModulePageFactory
+from courses.factories import EnrolmentFactory, ModulePageFactory, view_restriction_create
 from courses.models import Enrolment, EnrolmentStatus, GlossaryTerm, ModuleProgress
 from courses.selectors import course_outline
 from courses.services import page_translation_save
@@ -34,12 +34,6 @@ LOGIN, GROUPS, PASSWORD, NONE = (
     PageViewRestriction.NONE,
 )
 PREPARING = "The modules of this course are being prepared."
-
-
-def _restrict(page, kind, *, groups=(), password=""):
-    restriction = PageViewRestriction.objects.create(page=page, restriction_type=kind, password=password)
-    restriction.groups.set(groups)
-    return restriction
 
 
 def _outline(html: str) -> list[str]:
@@ -67,7 +61,7 @@ def member(student, partners):
 
 
 def test_a_course_for_signed_in_readers_lists_its_modules_to_them(client, student, course, modules):
-    _restrict(course, LOGIN)
+    view_restriction_create(course, LOGIN)
     anonymous = client.get(course.url)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
     client.force_login(student)
@@ -79,7 +73,7 @@ def test_a_course_for_signed_in_readers_lists_its_modules_to_them(client, studen
 def test_a_course_for_some_groups_lists_its_modules_to_their_members_and_no_one_else(
     client, member, other_student, course, modules, partners
 ):
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     client.force_login(member)
     assert _outline(client.get(course.url).text) == ["Part 1", "Part 2", "Part 3"]
     client.force_login(other_student)
@@ -88,7 +82,7 @@ def test_a_course_for_some_groups_lists_its_modules_to_their_members_and_no_one_
 
 
 def test_a_password_protected_course_lists_its_modules_once_the_password_is_given(client, course, modules):
-    restriction = _restrict(course, PASSWORD, password="s3cret")
+    restriction = view_restriction_create(course, PASSWORD, password="s3cret")
     assert "Part 1" not in client.get(course.url).text  # the password form
     wrong = client.post(
         reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, course.pk]),
@@ -105,10 +99,10 @@ def test_a_password_protected_course_lists_its_modules_once_the_password_is_give
 def test_the_outline_lists_a_module_whose_own_restriction_the_course_already_imposes(
     client, member, course, modules, partners
 ):
-    _restrict(course, GROUPS, groups=[partners])
-    _restrict(modules[0], LOGIN)  # every member of the group is signed in
-    _restrict(modules[1], GROUPS, groups=[partners])  # the same group again (a copy)
-    _restrict(modules[2], NONE)  # "public": admits everyone
+    view_restriction_create(course, GROUPS, groups=[partners])
+    view_restriction_create(modules[0], LOGIN)  # every member of the group is signed in
+    view_restriction_create(modules[1], GROUPS, groups=[partners])  # the same group again (a copy)
+    view_restriction_create(modules[2], NONE)  # "public": admits everyone
     client.force_login(member)
     assert _outline(client.get(course.url).text) == ["Part 1", "Part 2", "Part 3"]
 
@@ -116,10 +110,10 @@ def test_the_outline_lists_a_module_whose_own_restriction_the_course_already_imp
 def test_a_module_restricted_beyond_its_course_is_left_out_of_the_outline_for_everyone(
     client, member, instructor, course, modules, partners
 ):
-    _restrict(course, LOGIN)
+    view_restriction_create(course, LOGIN)
     staff_notes = ModulePageFactory(parent=course, title="Staff notes", slug="staff-notes")
-    _restrict(staff_notes, GROUPS, groups=[Group.objects.get(name="Instructors")])
-    _restrict(modules[1], PASSWORD, password="s3cret")  # a password of its own: not implied by signing in
+    view_restriction_create(staff_notes, GROUPS, groups=[Group.objects.get(name="Instructors")])
+    view_restriction_create(modules[1], PASSWORD, password="s3cret")  # a password of its own: not implied by signing in
     for reader in (member, instructor):
         client.force_login(reader)
         assert _outline(client.get(course.url).text) == ["Part 1", "Part 3"], reader
@@ -134,7 +128,7 @@ def test_a_module_restricted_beyond_its_course_is_left_out_of_the_outline_for_ev
 
 
 def test_a_public_course_still_leaves_out_a_module_restricted_on_its_own(client, student, course, modules):
-    _restrict(modules[1], LOGIN)
+    view_restriction_create(modules[1], LOGIN)
     assert _outline(client.get(course.url).text) == ["Part 1", "Part 3"]  # anonymous
     client.force_login(student)
     assert _outline(client.get(course.url).text) == ["Part 1", "Part 3"]
@@ -144,7 +138,7 @@ def test_a_public_course_still_leaves_out_a_module_restricted_on_its_own(client,
 def test_the_outline_of_a_restricted_course_in_french_uses_the_modules_translated_titles(
     client, member, course, modules, partners
 ):
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     page_translation_save(source=course, language="fr", fields={"title": "Contrôle civil"})
     page_translation_save(source=modules[0], language="fr", fields={"title": "Première partie"})
     user_profile_update(user=member, preferred_language="fr")
@@ -156,7 +150,7 @@ def test_the_outline_of_a_restricted_course_in_french_uses_the_modules_translate
 
 
 def test_a_module_of_a_restricted_course_shows_its_place_and_its_neighbours(client, member, course, modules, partners):
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     EnrolmentFactory(user=member, course=course)
     client.force_login(member)
     page = client.get(modules[1].url).text
@@ -169,7 +163,7 @@ def test_a_module_of_a_restricted_course_shows_its_place_and_its_neighbours(clie
 def test_a_member_enrols_on_a_course_for_their_group_and_others_are_refused(
     client, member, other_student, course, partners
 ):
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     client.force_login(other_student)
     assert client.post(reverse("course_enrol", args=[course.pk])).status_code == 404
     assert not Enrolment.objects.filter(user=other_student).exists()
@@ -180,7 +174,7 @@ def test_a_member_enrols_on_a_course_for_their_group_and_others_are_refused(
 
 
 def test_a_password_protected_course_takes_enrolments_only_from_readers_who_gave_the_password(client, student, course):
-    restriction = _restrict(course, PASSWORD, password="s3cret")
+    restriction = view_restriction_create(course, PASSWORD, password="s3cret")
     client.force_login(student)
     assert client.post(reverse("course_enrol", args=[course.pk])).status_code == 404
     assert not Enrolment.objects.filter(user=student).exists()
@@ -195,7 +189,7 @@ def test_a_password_protected_course_takes_enrolments_only_from_readers_who_gave
 def test_completing_modules_of_a_restricted_course_leads_on_and_shows_on_the_dashboard(
     client, member, course, modules, partners
 ):
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     enrolment = EnrolmentFactory(user=member, course=course)
     client.force_login(member)
     assert _progress(client.get(course.url).text) == ["0 of 3 required modules complete"]
@@ -209,7 +203,7 @@ def test_completing_modules_of_a_restricted_course_leads_on_and_shows_on_the_das
 
 
 def test_a_student_who_left_the_group_can_no_longer_complete_its_modules(client, member, course, modules, partners):
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     enrolment = EnrolmentFactory(user=member, course=course)
     member.groups.remove(partners)
     client.force_login(member)
@@ -221,7 +215,7 @@ def test_completing_a_module_restricted_beyond_its_course_needs_its_own_restrict
     client, student, instructor, course, modules
 ):
     staff_notes = ModulePageFactory(parent=course, title="Staff notes", slug="staff-notes")
-    _restrict(staff_notes, GROUPS, groups=[Group.objects.get(name="Instructors")])
+    view_restriction_create(staff_notes, GROUPS, groups=[Group.objects.get(name="Instructors")])
     enrolment = EnrolmentFactory(user=student, course=course)
     client.force_login(student)
     assert client.post(reverse("module_complete", args=[staff_notes.pk])).status_code == 404
@@ -237,7 +231,7 @@ def test_terms_in_a_restricted_modules_text_link_to_the_glossary(client, member,
     )
     body = [{"type": "paragraph", "value": "<p>Security sector reform starts with oversight.</p>"}]
     module = ModulePageFactory(parent=course, title="Reform", slug="reform", body=body)
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     EnrolmentFactory(user=member, course=course)
     client.force_login(member)
     page = client.get(module.url).text
@@ -253,7 +247,7 @@ def test_a_restricted_course_offers_no_pdf_and_refuses_the_address(client, membe
     EnrolmentFactory(user=member, course=course)
     client.force_login(member)
     assert "Download the whole course (PDF)" in client.get(course.url).text  # public: offered
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     course_page = client.get(course.url).text
     module_page = client.get(modules[0].url).text
     assert _outline(course_page) and "Download the whole course (PDF)" not in course_page
@@ -276,17 +270,17 @@ def _queries(client, url) -> int:
 def test_restricted_course_and_module_pages_cost_the_same_whatever_the_number_of_modules(
     client, member, course, modules, partners
 ):
-    _restrict(course, GROUPS, groups=[partners])
-    _restrict(modules[0], LOGIN)
+    view_restriction_create(course, GROUPS, groups=[partners])
+    view_restriction_create(modules[0], LOGIN)
     EnrolmentFactory(user=member, course=course)
     client.force_login(member)
     small = (_queries(client, course.url), _queries(client, modules[1].url))
     for n in range(12):
         extra = ModulePageFactory(parent=course, publish="direct")
         if n % 3 == 0:
-            _restrict(extra, GROUPS, groups=[Group.objects.get(name="Instructors")])
+            view_restriction_create(extra, GROUPS, groups=[Group.objects.get(name="Instructors")])
         elif n % 3 == 1:
-            _restrict(extra, LOGIN)
+            view_restriction_create(extra, LOGIN)
     large = (_queries(client, course.url), _queries(client, modules[1].url))
     assert small == large
     assert len(_outline(client.get(course.url).text)) == 3 + 8

@@ -16,7 +16,7 @@ from wagtail.models import Locale, Page, PageViewRestriction
 import pytest
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 
-from courses.factories import CoursePageFactory, EnrolmentFactory
+from courses.factories import CoursePageFactory, EnrolmentFactory, view_restriction_create
 from courses.models import CoursePage
 from courses.offline import offline_document_for
 from courses.selectors.titles import page_title_in_language
@@ -38,12 +38,6 @@ LOGIN, GROUPS, PASSWORD, NONE = (
     PageViewRestriction.NONE,
 )
 FRENCH_BODY = [{"type": "paragraph", "value": "<p>Le contrôle civil des forces armées.</p>"}]
-
-
-def _restrict(page, kind, *, groups=(), password=""):
-    restriction = PageViewRestriction.objects.create(page=page, restriction_type=kind, password=password)
-    restriction.groups.set(groups)
-    return restriction
 
 
 def _french(page, title):
@@ -77,7 +71,7 @@ def french_reader(client, student):
 def test_a_course_for_signed_in_readers_reads_in_french_to_them_and_stays_closed_to_others(
     client, student, course, modules
 ):
-    _restrict(course, LOGIN)
+    view_restriction_create(course, LOGIN)
     fr_course = _french(course, "Contrôle civil")
     fr_module = page_translation_save(
         source=modules[0], language="fr", fields={"title": "Première partie", "body": FRENCH_BODY}
@@ -104,7 +98,7 @@ def test_a_course_for_signed_in_readers_reads_in_french_to_them_and_stays_closed
 def test_a_course_for_some_groups_reads_in_french_to_their_members_only(
     client, student, other_student, course, modules, partners
 ):
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     locale, _created = Locale.objects.get_or_create(language_code="fr")
     copied = course.copy_for_translation(locale, copy_parents=True)  # as "Translate this page" does
     assert list(copied.view_restrictions.values_list("groups__name", flat=True)) == ["Partners"]
@@ -129,7 +123,7 @@ def test_a_course_for_some_groups_reads_in_french_to_their_members_only(
 def test_a_course_translated_with_wagtail_localize_keeps_its_restriction_and_reads_in_french(
     french_reader, student, course, partners, django_capture_on_commit_callbacks
 ):
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     student.groups.add(partners)
     locale, _created = Locale.objects.get_or_create(language_code="fr")
     source, _created = TranslationSource.get_or_create_from_instance(course)
@@ -147,7 +141,7 @@ def test_a_course_translated_with_wagtail_localize_keeps_its_restriction_and_rea
 
 
 def test_the_email_title_of_a_restricted_course_is_the_translations(course, partners):
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     _french(course, "Contrôle civil")
     assert page_title_in_language(course, "fr") == "Contrôle civil"
     assert page_title_in_language(course, "es") == "Civilian Control"
@@ -192,9 +186,9 @@ def test_a_translation_is_lent_when_its_restrictions_admit_every_reader_of_the_s
         # Several restrictions on one path: the page and the catalogue above it.
         for page_or_parent, (kind, value) in zip((page, page.get_parent()), restrictions, strict=False):
             if kind == PASSWORD:
-                _restrict(page_or_parent, kind, password=value)
+                view_restriction_create(page_or_parent, kind, password=value)
             else:
-                _restrict(page_or_parent, kind, groups=[groups[name] for name in value])
+                view_restriction_create(page_or_parent, kind, groups=[groups[name] for name in value])
 
     restrict(course, source)
     restrict(fr_course, translation)
@@ -214,35 +208,35 @@ def test_a_restriction_above_the_french_tree_counts_as_the_translations_own(cata
     fr_module = page_translation_save(source=modules[0], language="fr", fields={"title": "Première partie"})
     _french(course, "Contrôle civil")
     french_catalogue = fr_module.get_parent().get_parent()
-    _restrict(french_catalogue, GROUPS, groups=[partners])
+    view_restriction_create(french_catalogue, GROUPS, groups=[partners])
     assert _shown(modules[0]).title == "Part 1"  # the source is public
-    _restrict(catalogue, GROUPS, groups=[partners])
+    view_restriction_create(catalogue, GROUPS, groups=[partners])
     assert _shown(modules[0]).title == "Première partie"  # now the source's readers are partners too
     assert _shown(course).title == "Contrôle civil"
 
 
 def test_a_restriction_on_a_shared_ancestor_restricts_source_and_translation_alike(course, partners):
     _french(course, "Contrôle civil")
-    _restrict(Page.objects.get(depth=1), GROUPS, groups=[partners])  # the root, above every locale's tree
+    view_restriction_create(Page.objects.get(depth=1), GROUPS, groups=[partners])  # the root, above every locale's tree
     assert _shown(course).title == "Contrôle civil"
 
 
 def test_the_same_password_on_another_course_does_not_cover_this_one(course, other_course):
     fr_course = _french(course, "Contrôle civil")
-    _restrict(other_course, PASSWORD, password="s3cret")
-    _restrict(fr_course, PASSWORD, password="s3cret")
+    view_restriction_create(other_course, PASSWORD, password="s3cret")
+    view_restriction_create(fr_course, PASSWORD, password="s3cret")
     assert _shown(course).title == "Civilian Control"
 
 
 def test_restrictions_only_the_source_has_are_the_sources_business(course, partners):
     _french(course, "Contrôle civil")
-    _restrict(course, GROUPS, groups=[partners])
-    _restrict(course, PASSWORD, password="s3cret")
+    view_restriction_create(course, GROUPS, groups=[partners])
+    view_restriction_create(course, PASSWORD, password="s3cret")
     assert _shown(course).title == "Contrôle civil"
 
 
 def test_drafts_and_aliases_of_a_restricted_course_are_still_never_lent(course, modules):
-    _restrict(course, LOGIN)
+    view_restriction_create(course, LOGIN)
     page_translation_save(source=modules[0], language="fr", fields={"title": "Première partie"})
     alias = CoursePage.objects.get(translation_key=course.translation_key, locale__language_code="fr")
     assert alias.alias_of_id == course.pk
@@ -252,14 +246,14 @@ def test_drafts_and_aliases_of_a_restricted_course_are_still_never_lent(course, 
 
 
 def test_a_source_page_is_lendable_to_itself_whatever_its_restrictions(course, partners):
-    _restrict(course, GROUPS, groups=[partners])
+    view_restriction_create(course, GROUPS, groups=[partners])
     assert list(translations_lendable(CoursePage.objects.filter(pk=course.pk))) == [course]
 
 
 def test_an_offline_document_follows_the_same_rule(course, modules):
     fr_course = _french(course, "Contrôle civil")
     assert offline_document_for(course=course, language="fr").content_language == "fr"
-    _restrict(fr_course, LOGIN)  # the source is public: the French course is not for all its readers
+    view_restriction_create(fr_course, LOGIN)  # the source is public: the French course is not for all its readers
     assert offline_document_for(course=course, language="fr").content_language == "en"
 
 
@@ -279,12 +273,12 @@ def test_titles_and_cards_cost_the_same_whatever_the_number_of_restricted_transl
             course = CoursePageFactory(parent=catalogue)
             fr_course = _french(course, f"{course.title} (FR)")
             kind = (LOGIN, GROUPS, PASSWORD)[i % 3]
-            _restrict(
+            view_restriction_create(
                 course, kind, groups=[partners] if kind == GROUPS else [], password="pw" if kind == PASSWORD else ""
             )
             # Every other translation keeps the copy; the others are stricter than their source.
             if i % 2:
-                _restrict(fr_course, GROUPS, groups=[observers])
+                view_restriction_create(fr_course, GROUPS, groups=[observers])
             courses.append(course)
         return courses
 
@@ -311,7 +305,7 @@ def test_a_dashboard_of_restricted_french_courses_costs_the_same_whatever_their_
     def enrol(n):
         for _ in range(n):
             course = CoursePageFactory(parent=catalogue)
-            _restrict(course, GROUPS, groups=[partners])
+            view_restriction_create(course, GROUPS, groups=[partners])
             _french(course, f"{course.title} (FR)")  # the translation gets a copy of the restriction
             EnrolmentFactory(user=student, course=course)
             courses.append(course)

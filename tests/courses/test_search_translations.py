@@ -16,7 +16,7 @@ from wagtail.models import Locale, PageViewRestriction
 
 import pytest
 
-from courses.factories import CoursePageFactory
+from courses.factories import CoursePageFactory, view_restriction_create
 from courses.models import CatalogueIndexPage
 from courses.services import page_translation_save
 from lms.accounts.services import user_profile_update
@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 
 def _french(page, **fields):
     return page_translation_save(source=page, language="fr", fields=fields)
-
-
-def _restrict(page, kind, *, groups=(), password=""):
-    restriction = PageViewRestriction.objects.create(page=page, restriction_type=kind, password=password)
-    restriction.groups.set(groups)
-    return restriction
 
 
 def _found(client, query, language="fr") -> list[str]:
@@ -64,7 +58,7 @@ def test_words_of_a_lendable_translation_find_the_course(client, course, other_c
 def test_words_only_a_more_private_translation_holds_do_not_find_the_course(client, student, course, restriction):
     fr_course = _french(course, title="Contrôle civil", summary="Pourquoi les démocraties encadrent leurs armées.")
     groups = [Group.objects.create(name=restriction["groups"])] if "groups" in restriction else []
-    _restrict(fr_course, restriction["kind"], groups=groups, password=restriction.get("password", ""))
+    view_restriction_create(fr_course, restriction["kind"], groups=groups, password=restriction.get("password", ""))
     _indexed()
     assert _found(client, "démocraties") == []
     client.force_login(student)  # signed in or not: the source's address shows the original to both
@@ -76,7 +70,9 @@ def test_words_only_a_more_private_translation_holds_do_not_find_the_course(clie
 def test_words_of_a_translation_under_a_private_branch_of_its_language_do_not_find_the_course(client, course):
     _french(course, title="Contrôle civil", summary="Pourquoi les démocraties encadrent leurs armées.")
     french_catalogue = CatalogueIndexPage.objects.get(locale=Locale.objects.get(language_code="fr"))
-    _restrict(french_catalogue, PageViewRestriction.GROUPS, groups=[Group.objects.create(name="Partners")])
+    view_restriction_create(
+        french_catalogue, PageViewRestriction.GROUPS, groups=[Group.objects.create(name="Partners")]
+    )
     _indexed()
     assert _found(client, "démocraties") == []
 
@@ -92,14 +88,14 @@ def test_a_translation_restricted_as_its_source_is_no_secret_from_the_sources_re
     # A public course's translation under the same "public" restriction (type none) lends its words as before.
     course = CoursePageFactory(parent=catalogue, title="Security sector reform", slug="ssr")
     fr_course = _french(course, title="Réforme du secteur de la sécurité", summary="Gouvernance et redevabilité.")
-    _restrict(fr_course, PageViewRestriction.NONE)
+    view_restriction_create(fr_course, PageViewRestriction.NONE)
     _indexed()
     assert _found(client, "redevabilité") == ["Réforme du secteur de la sécurité"]
 
 
 def test_nonsense_and_empty_queries_are_answered_calmly(client, course):
     _french(course, title="Contrôle civil", summary="Démocraties.")
-    _restrict(course.get_translation(Locale.objects.get(language_code="fr")), PageViewRestriction.LOGIN)
+    view_restriction_create(course.get_translation(Locale.objects.get(language_code="fr")), PageViewRestriction.LOGIN)
     _indexed()
     for query in ("", "   ", "'; DROP TABLE --", "x" * 300, "démocraties AND OR"):
         assert _found(client, query) in ([], ["Civilian Control"])
@@ -126,7 +122,7 @@ def test_search_costs_the_same_whatever_the_number_of_translations_and_restricti
         course = CoursePageFactory(parent=catalogue, title=f"Oversight {n}", slug=f"oversight-{n}")
         translation = _french(course, title=f"Contrôle {n}", summary="Contrôle parlementaire.")
         if n % 2:
-            _restrict(translation, PageViewRestriction.GROUPS, groups=[partners])
+            view_restriction_create(translation, PageViewRestriction.GROUPS, groups=[partners])
     _indexed()
     large = _search_queries(client, "parlementaire")
     assert small == large
